@@ -1,0 +1,96 @@
+//! The storage boundary: the [`Store`] trait, its error type, the storage encoding of values
+//! ([`codec`]) shared by backends, and the [`conformance`] suite every backend must pass.
+//!
+//! Each `Store` method is one whole operation that runs its own transaction. A write method
+//! returns only after the record, its edges, its field-history rows and its change-log entry
+//! have committed durably.
+
+pub mod codec;
+pub mod conformance;
+mod error;
+mod types;
+
+pub use error::StoreError;
+pub use types::{ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite, Workspace};
+
+use async_trait::async_trait;
+use crmd_core::{Change, HistoryEntry, Record, RecordId, Schema, WorkspaceId};
+use crmd_query::Query;
+use std::sync::Arc;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Persistence for every workspace: the catalog (workspaces and API keys) and, per
+/// workspace, its schema, records, edges, field history and change log.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- catalog ---
+
+    /// Creates a workspace with `schema` applied (its version becomes 1).
+    /// `StoreError::Conflict` when the name is taken.
+    async fn create_workspace(&self, name: &str, schema: Schema) -> StoreResult<Workspace>;
+    async fn workspace_by_name(&self, name: &str) -> StoreResult<Option<Workspace>>;
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
+
+    /// Stores a key's hash and scopes. `StoreError::Conflict` when the key id is taken.
+    async fn create_api_key(&self, key: NewApiKey) -> StoreResult<ApiKey>;
+    /// The key with this public id, revoked or not.
+    async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKey>>;
+    /// Every key, or every key of one workspace, oldest first.
+    async fn list_api_keys(&self, workspace: Option<WorkspaceId>) -> StoreResult<Vec<ApiKey>>;
+    /// Marks the key revoked; it stops working at once. `false` when there is no such key
+    /// or it was already revoked.
+    async fn revoke_api_key(&self, key_id: &str) -> StoreResult<bool>;
+
+    // --- schema ---
+
+    /// The workspace's current schema.
+    async fn schema(&self, workspace: WorkspaceId) -> StoreResult<Arc<Schema>>;
+    /// Replaces the schema with `schema`, migrating tables, columns and indexes in one
+    /// transaction. The stored version becomes the current one plus one. Fields and object
+    /// types that `schema` drops lose their data: callers decide whether that is allowed.
+    async fn apply_schema(&self, workspace: WorkspaceId, schema: Schema) -> StoreResult<Arc<Schema>>;
+
+    // --- records ---
+
+    /// Inserts a record with its values and edges. Values must be normalized already.
+    async fn create_record(&self, workspace: WorkspaceId, actor: &str, record: NewRecord) -> StoreResult<Record>;
+    /// Applies `changes` to an active record. Values not named stay; `None` clears.
+    /// A change that alters nothing writes nothing and returns the record as it is.
+    async fn update_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+        changes: RecordChanges,
+    ) -> StoreResult<Record>;
+    /// Moves a record to the trash, keeping its values and edges. On a trashed record it
+    /// changes nothing and returns it.
+    async fn trash_record(&self, workspace: WorkspaceId, actor: &str, object_type: &str, id: RecordId) -> StoreResult<Record>;
+    /// Brings a trashed record back with its edges. On an active record it changes nothing.
+    async fn restore_record(&self, workspace: WorkspaceId, actor: &str, object_type: &str, id: RecordId) -> StoreResult<Record>;
+
+    /// The record, active or trashed; `None` when it does not exist or is of another type.
+    async fn get_record(&self, workspace: WorkspaceId, object_type: &str, id: RecordId) -> StoreResult<Option<Record>>;
+    /// One page of the records of `object_type` that match the query. The query must have
+    /// passed `crmd_query::check`.
+    async fn query_records(&self, workspace: WorkspaceId, object_type: &str, query: &Query) -> StoreResult<RecordPage>;
+
+    /// Past values of one field of one record, newest first, from the change-log sequence
+    /// number `before_seq` (exclusive) backwards, at most `limit` entries.
+    async fn field_history(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        id: RecordId,
+        field_key: &str,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<HistoryEntry>>;
+    /// Change-log entries with a sequence number above `after_seq`, oldest first.
+    async fn changes(&self, workspace: WorkspaceId, after_seq: u64, limit: u32) -> StoreResult<Vec<Change>>;
+
+    /// Stops accepting writes, finishes the ones already accepted and closes the databases.
+    async fn shutdown(&self);
+}
