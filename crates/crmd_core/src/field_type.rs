@@ -66,7 +66,9 @@ impl FieldType {
     }
 
     pub fn parse(name: &str) -> Option<FieldType> {
-        FieldType::ALL.into_iter().find(|field_type| field_type.as_str() == name)
+        FieldType::ALL
+            .into_iter()
+            .find(|field_type| field_type.as_str() == name)
     }
 
     /// Whether the type may hold several values when its field allows it.

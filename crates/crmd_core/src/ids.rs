@@ -35,7 +35,7 @@ impl FromStr for RecordId {
             return Err(InvalidRecordId);
         }
         match text.parse::<u64>() {
-            Ok(id) if id >= 1 && id <= MAX_RECORD_ID => Ok(RecordId(id)),
+            Ok(id) if (1..=MAX_RECORD_ID).contains(&id) => Ok(RecordId(id)),
             _ => Err(InvalidRecordId),
         }
     }
@@ -63,8 +63,21 @@ mod tests {
     #[test]
     fn record_ids_have_one_spelling() {
         assert_eq!("42".parse::<RecordId>(), Ok(RecordId(42)));
-        assert_eq!("9007199254740991".parse::<RecordId>(), Ok(RecordId(MAX_RECORD_ID)));
-        for bad in ["", "0", "042", "-1", "+1", "1.0", "9007199254740992", "acc_1", " 1"] {
+        assert_eq!(
+            "9007199254740991".parse::<RecordId>(),
+            Ok(RecordId(MAX_RECORD_ID))
+        );
+        for bad in [
+            "",
+            "0",
+            "042",
+            "-1",
+            "+1",
+            "1.0",
+            "9007199254740992",
+            "acc_1",
+            " 1",
+        ] {
             assert_eq!(bad.parse::<RecordId>(), Err(InvalidRecordId), "{bad:?}");
         }
     }

@@ -17,6 +17,11 @@ pub use error_code::ErrorCode;
 pub use field_type::{Cardinality, FieldType, HandleService};
 pub use ids::{RecordId, WorkspaceId};
 pub use record::{Change, ChangeOp, FieldChange, HistoryEntry, Record, RelationshipChange};
-pub use schema::{FieldConfig, FieldDef, ObjectType, RelationshipDef, RelationshipEnd, RelationshipSide, Schema, SelectOption};
+pub use schema::{
+    FieldConfig, FieldDef, ObjectType, RelationshipDef, RelationshipEnd, RelationshipSide, Schema,
+    SelectOption,
+};
 pub use time::Timestamp;
-pub use value::{Address, FullName, Value, ValueError};
+pub use value::{
+    Address, FullName, MAX_LONG_TEXT_CHARS, MAX_TEXT_CHARS, Value, ValueError, normalize, parse_text,
+};

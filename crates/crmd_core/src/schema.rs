@@ -15,7 +15,9 @@ pub struct Schema {
 
 impl Schema {
     pub fn object_type(&self, slug: &str) -> Option<&ObjectType> {
-        self.object_types.iter().find(|object_type| object_type.slug == slug)
+        self.object_types
+            .iter()
+            .find(|object_type| object_type.slug == slug)
     }
 
     /// Finds an object type by the name a dialect gives it (`names[dialect]`).
@@ -31,8 +33,11 @@ impl Schema {
         self.relationships.iter().flat_map(move |def| {
             let from_source = (def.source.object_type == slug && def.source.key.is_some())
                 .then_some(RelationshipSide { def, is_source: true });
-            let from_target = (def.target.object_type == slug && def.target.key.is_some())
-                .then_some(RelationshipSide { def, is_source: false });
+            let from_target =
+                (def.target.object_type == slug && def.target.key.is_some()).then_some(RelationshipSide {
+                    def,
+                    is_source: false,
+                });
             from_source.into_iter().chain(from_target)
         })
     }
@@ -85,7 +90,9 @@ impl ObjectType {
 
     /// The field a dialect calls `name` (its `names[dialect]`).
     pub fn field_by_name(&self, dialect: &str, name: &str) -> Option<&FieldDef> {
-        self.fields.iter().find(|field| field.names.get(dialect).is_some_and(|given| given == name))
+        self.fields
+            .iter()
+            .find(|field| field.names.get(dialect).is_some_and(|given| given == name))
     }
 }
 
@@ -115,7 +122,8 @@ impl FieldDef {
 
     /// Whether a record holds a list of values for this field.
     pub fn is_multiple(&self) -> bool {
-        self.field_type == FieldType::MultiSelect || (self.field_type.supports_multiple() && self.config.is_multiple)
+        self.field_type == FieldType::MultiSelect
+            || (self.field_type.supports_multiple() && self.config.is_multiple)
     }
 
     pub fn option(&self, id: &str) -> Option<&SelectOption> {
@@ -187,12 +195,20 @@ pub struct RelationshipSide<'a> {
 impl<'a> RelationshipSide<'a> {
     /// This end: its key, label, cardinality and rules.
     pub fn end(&self) -> &'a RelationshipEnd {
-        if self.is_source { &self.def.source } else { &self.def.target }
+        if self.is_source {
+            &self.def.source
+        } else {
+            &self.def.target
+        }
     }
 
     /// The far end: the related object type.
     pub fn other(&self) -> &'a RelationshipEnd {
-        if self.is_source { &self.def.target } else { &self.def.source }
+        if self.is_source {
+            &self.def.target
+        } else {
+            &self.def.source
+        }
     }
 
     pub fn key(&self) -> &'a str {
@@ -248,7 +264,10 @@ mod tests {
         assert_eq!(from_contact.target_type(), "account");
         assert_eq!(from_contact.cardinality(), Cardinality::HasOne);
         assert!(!from_contact.is_source);
-        let keys: Vec<_> = schema.relationships_of("account").map(|side| side.key()).collect();
+        let keys: Vec<_> = schema
+            .relationships_of("account")
+            .map(|side| side.key())
+            .collect();
         assert_eq!(keys, ["$contact", "$owner"]);
         assert_eq!(schema.relationships_of("member").count(), 0);
     }

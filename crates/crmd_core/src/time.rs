@@ -19,7 +19,9 @@ impl Timestamp {
     /// Parses RFC 3339 with any offset (`2026-03-16T12:00:00+02:00`) and normalizes to UTC,
     /// dropping precision below the millisecond.
     pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
-        DateTime::parse_from_rfc3339(text.trim()).ok().map(|moment| Timestamp(moment.timestamp_millis()))
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|moment| Timestamp(moment.timestamp_millis()))
     }
 
     /// `2026-05-01T16:00:00.000Z`.
