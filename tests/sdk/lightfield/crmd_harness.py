@@ -56,6 +56,17 @@ def crmd_binary() -> Path:
         return _built_binary
 
 
+def child_environment() -> "dict[str, str]":
+    """The environment for `crmd` processes.
+
+    `crmd` reads every `CRMD_*` variable as configuration and refuses unknown keys, so the
+    suite's own `CRMD_BIN` must not reach it.
+    """
+    environment = dict(os.environ)
+    environment.pop("CRMD_BIN", None)
+    return environment
+
+
 class CliError(RuntimeError):
     def __init__(self, args: Sequence[str], result: subprocess.CompletedProcess[str]):
         super().__init__(
@@ -78,6 +89,7 @@ class Crmd:
             text=True,
             timeout=CLI_TIMEOUT_SECS,
             stdin=subprocess.DEVNULL,
+            env=child_environment(),
         )
         if check and result.returncode != 0:
             raise CliError(args, result)
@@ -190,6 +202,7 @@ class CrmdServer:
                     stdin=subprocess.DEVNULL,
                     stdout=stdout,
                     stderr=stderr,
+                    env=child_environment(),
                 )
             _running.add(self)
             if self._wait_until_ready():
