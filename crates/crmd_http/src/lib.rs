@@ -1,0 +1,130 @@
+//! HTTP plumbing that every dialect shares: the application state, bearer-token
+//! authentication, request ids and the one-line-per-request log.
+//!
+//! Error bodies are not rendered here: each dialect renders errors in its vendor's shape.
+
+use axum::Router;
+use axum::extract::Request;
+use crmd_service::{Actor, Crm, ServiceError};
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+/// Which limits the dialects enforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LimitsProfile {
+    /// Generous, configurable bounds for self-hosting and fast test suites.
+    #[default]
+    Relaxed,
+    /// Each dialect enforces its vendor's documented limits, answering as the vendor does.
+    Vendor,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub crm: Crm,
+    pub profile: LimitsProfile,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl AppState {
+    pub fn new(crm: Crm, profile: LimitsProfile, max_body_bytes: usize) -> Arc<AppState> {
+        Arc::new(AppState {
+            crm,
+            profile,
+            max_body_bytes,
+        })
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+/// Authenticates the request's bearer token.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ServiceError> {
+    let token = bearer_token(headers).ok_or(ServiceError::Unauthenticated)?;
+    state.crm.authenticate(token).await
+}
+
+static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Sequential request ids, unique within one process run.
+#[derive(Clone, Default)]
+struct SequentialRequestId {
+    next: Arc<AtomicU64>,
+}
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        HeaderValue::from_str(&format!("req-{id}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Adds request ids (kept from the client's `x-request-id` when given, echoed back) and
+/// logs one line per request with method, path, status and latency.
+pub fn with_common_layers(router: Router) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let request_id = request
+                .headers()
+                .get(&REQUEST_ID_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %request_id,
+            )
+        })
+        .on_request(())
+        .on_response(|response: &http::Response<_>, latency: Duration, _span: &Span| {
+            tracing::info!(
+                status = response.status().as_u16(),
+                latency_ms = latency.as_secs_f64() * 1000.0,
+                "request finished"
+            );
+        })
+        .on_failure(());
+    router
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(
+            REQUEST_ID_HEADER.clone(),
+            SequentialRequestId::default(),
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer  abc "));
+        assert_eq!(bearer_token(&headers), Some("abc"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer_token(&headers), None);
+    }
+}

@@ -1,0 +1,414 @@
+//! Record use cases: validation against the schema, permissions, then one store call.
+
+use crate::Crm;
+use crate::auth::{Action, Actor};
+use crate::error::ServiceError;
+use crmd_core::{Cardinality, HistoryEntry, ObjectType, Record, RecordId, Schema, Value};
+use crmd_query::{Query, Trashed};
+use crmd_store::{NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// An object type of a workspace, holding the schema it came from so that callers can
+/// look up relationships and related types without another fetch.
+#[derive(Debug, Clone)]
+pub struct TypeRef {
+    schema: Arc<Schema>,
+    index: usize,
+}
+
+impl TypeRef {
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+}
+
+impl Deref for TypeRef {
+    type Target = ObjectType;
+
+    fn deref(&self) -> &ObjectType {
+        &self.schema.object_types[self.index]
+    }
+}
+
+/// A field value as a dialect received it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldInput {
+    /// JSON in the canonical shape (arrays, objects, numbers, booleans, strings).
+    Json(serde_json::Value),
+    /// A scalar encoded as text (query strings, HubSpot property values).
+    Text(String),
+}
+
+/// One relationship operation as a dialect received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipInput {
+    pub key: String,
+    pub op: RelationshipOp,
+}
+
+/// A create or update request, in the engine's terms but not yet validated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordInput {
+    /// Field key and value, in request order. A JSON null clears the field.
+    pub fields: Vec<(String, FieldInput)>,
+    pub relationships: Vec<RelationshipInput>,
+}
+
+fn require(actor: &Actor, object_type: &ObjectType, action: Action) -> Result<(), ServiceError> {
+    if actor.allows(&object_type.scope, action) {
+        Ok(())
+    } else {
+        Err(ServiceError::PermissionDenied {
+            scope: format!("{}:{}", object_type.scope, action.as_str()),
+        })
+    }
+}
+
+fn record_not_found(object_type: &ObjectType, id: RecordId) -> ServiceError {
+    ServiceError::NotFound {
+        what: format!("{} {id}", object_type.slug),
+    }
+}
+
+/// A store error about record `id`, naming the record when it is missing.
+fn record_error(error: crmd_store::StoreError, object_type: &ObjectType, id: RecordId) -> ServiceError {
+    if matches!(error, crmd_store::StoreError::NotFound) {
+        record_not_found(object_type, id)
+    } else {
+        error.into()
+    }
+}
+
+impl Crm {
+    /// The object type with this slug in the actor's workspace.
+    pub async fn object_type(&self, actor: &Actor, slug: &str) -> Result<TypeRef, ServiceError> {
+        let schema = self.store.schema(actor.workspace).await?;
+        let index = schema
+            .object_types
+            .iter()
+            .position(|object_type| object_type.slug == slug)
+            .ok_or_else(|| ServiceError::NotFound {
+                what: format!("object type {slug:?}"),
+            })?;
+        Ok(TypeRef { schema, index })
+    }
+
+    /// The workspace's whole schema.
+    pub async fn schema(&self, actor: &Actor) -> Result<Arc<Schema>, ServiceError> {
+        Ok(self.store.schema(actor.workspace).await?)
+    }
+
+    /// Checks that the actor may `action` records of the type, without touching data.
+    pub fn authorize(
+        &self,
+        actor: &Actor,
+        object_type: &ObjectType,
+        action: Action,
+    ) -> Result<(), ServiceError> {
+        require(actor, object_type, action)
+    }
+
+    pub async fn create_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        input: RecordInput,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Create)?;
+        let values = self.normalize_fields(object_type, &input.fields)?;
+        let mut record = NewRecord {
+            object_type: object_type.slug.clone(),
+            values: BTreeMap::new(),
+            ..NewRecord::default()
+        };
+        for (key, value) in values {
+            if let Some(value) = value {
+                record.values.insert(key, value);
+            }
+        }
+        for field in &object_type.fields {
+            if field.is_required && !record.values.contains_key(&field.key) {
+                return Err(ServiceError::RequiredMissing {
+                    key: field.key.clone(),
+                    is_relationship: false,
+                });
+            }
+        }
+        self.check_relationship_limits(&input.relationships)?;
+        for input in &input.relationships {
+            let side = self.writable_side(object_type, &input.key)?;
+            let RelationshipOp::Replace(ids) = &input.op else {
+                return Err(ServiceError::InvalidRelationshipOperation {
+                    key: input.key.clone(),
+                    reason: "a new record takes the related ids themselves, not add or remove".into(),
+                });
+            };
+            if side.cardinality() == Cardinality::HasOne && ids.len() > 1 {
+                return Err(ServiceError::InvalidRelationshipOperation {
+                    key: input.key.clone(),
+                    reason: "it holds at most one record".into(),
+                });
+            }
+            record
+                .relationships
+                .entry(input.key.clone())
+                .or_default()
+                .extend(ids.iter().copied());
+        }
+        for side in object_type.schema().relationships_of(&object_type.slug) {
+            if side.end().is_required && record.relationships.get(side.key()).is_none_or(Vec::is_empty) {
+                return Err(ServiceError::RequiredMissing {
+                    key: side.key().to_owned(),
+                    is_relationship: true,
+                });
+            }
+        }
+        Ok(self
+            .store
+            .create_record(actor.workspace, &actor.change_actor(), record)
+            .await?)
+    }
+
+    /// An active record. Trashed records answer `NotFound`.
+    pub async fn get_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Read)?;
+        match self
+            .store
+            .get_record(actor.workspace, &object_type.slug, id)
+            .await?
+        {
+            Some(record) if !record.is_trashed() => Ok(record),
+            Some(_) | None => Err(record_not_found(object_type, id)),
+        }
+    }
+
+    pub async fn update_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        input: RecordInput,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Update)?;
+        let values = self.normalize_fields(object_type, &input.fields)?;
+        for (key, value) in &values {
+            let is_required = object_type.field(key).is_some_and(|field| field.is_required);
+            if is_required && value.is_none() {
+                return Err(ServiceError::RequiredMissing {
+                    key: key.clone(),
+                    is_relationship: false,
+                });
+            }
+        }
+        self.check_relationship_limits(&input.relationships)?;
+        let mut relationships = Vec::with_capacity(input.relationships.len());
+        for input in input.relationships {
+            let side = self.writable_side(object_type, &input.key)?;
+            let clears_required = side.end().is_required
+                && match &input.op {
+                    RelationshipOp::Replace(ids) => ids.is_empty(),
+                    RelationshipOp::Remove(_) => side.cardinality() == Cardinality::HasOne,
+                    RelationshipOp::Add(_) => false,
+                };
+            if clears_required {
+                return Err(ServiceError::RequiredMissing {
+                    key: input.key,
+                    is_relationship: true,
+                });
+            }
+            if let RelationshipOp::Replace(ids) = &input.op
+                && side.cardinality() == Cardinality::HasOne
+                && ids.len() > 1
+            {
+                return Err(ServiceError::InvalidRelationshipOperation {
+                    key: input.key,
+                    reason: "it holds at most one record".into(),
+                });
+            }
+            relationships.push(RelationshipWrite {
+                key: input.key,
+                op: input.op,
+            });
+        }
+        let changes = RecordChanges {
+            values: values.into_iter().collect(),
+            relationships,
+        };
+        self.store
+            .update_record(
+                actor.workspace,
+                &actor.change_actor(),
+                &object_type.slug,
+                id,
+                changes,
+            )
+            .await
+            .map_err(|error| record_error(error, object_type, id))
+    }
+
+    /// Lists records. Listing the trash needs the type's restore permission too.
+    pub async fn list_records(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        query: Query,
+    ) -> Result<RecordPage, ServiceError> {
+        require(actor, object_type, Action::Read)?;
+        if query.trashed != Trashed::Exclude {
+            require(actor, object_type, Action::Restore)?;
+        }
+        crmd_query::check(object_type.schema(), object_type, &query, &self.limits.query)?;
+        Ok(self
+            .store
+            .query_records(actor.workspace, &object_type.slug, &query)
+            .await?)
+    }
+
+    /// Moves a record to the trash; on a trashed record it returns it unchanged.
+    pub async fn trash_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Delete)?;
+        self.store
+            .trash_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
+            .await
+            .map_err(|error| record_error(error, object_type, id))
+    }
+
+    /// Brings a record back from the trash; on an active record it returns it unchanged.
+    pub async fn restore_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Restore)?;
+        self.store
+            .restore_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
+            .await
+            .map_err(|error| record_error(error, object_type, id))
+    }
+
+    /// Past values of one field of an active record, newest first.
+    pub async fn field_history(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        field_key: &str,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<HistoryEntry>, ServiceError> {
+        require(actor, object_type, Action::Read)?;
+        if object_type.field(field_key).is_none() {
+            return Err(ServiceError::UnknownField {
+                object_type: object_type.slug.clone(),
+                key: field_key.to_owned(),
+            });
+        }
+        self.get_record(actor, object_type, id).await?;
+        Ok(self
+            .store
+            .field_history(
+                actor.workspace,
+                &object_type.slug,
+                id,
+                field_key,
+                before_seq,
+                limit,
+            )
+            .await?)
+    }
+
+    /// Validates and normalizes field inputs: known, writable keys with valid values.
+    fn normalize_fields(
+        &self,
+        object_type: &ObjectType,
+        fields: &[(String, FieldInput)],
+    ) -> Result<Vec<(String, Option<Value>)>, ServiceError> {
+        let mut seen = BTreeSet::new();
+        let mut values = Vec::with_capacity(fields.len());
+        for (key, input) in fields {
+            let field = object_type.field(key).ok_or_else(|| ServiceError::UnknownField {
+                object_type: object_type.slug.clone(),
+                key: key.clone(),
+            })?;
+            if field.is_read_only {
+                return Err(ServiceError::ReadOnly {
+                    key: key.clone(),
+                    is_relationship: false,
+                });
+            }
+            if !seen.insert(key.as_str()) {
+                return Err(ServiceError::invalid_request(
+                    format!("field {key:?} is given twice"),
+                    Some(crate::Subject::Field(key.clone())),
+                ));
+            }
+            let value = match input {
+                FieldInput::Json(json) => crmd_core::value::normalize(field, json),
+                FieldInput::Text(text) => crmd_core::value::parse_text(field, text),
+            }
+            .map_err(|error| ServiceError::InvalidValue {
+                key: key.clone(),
+                reason: error.0,
+            })?;
+            values.push((key.clone(), value));
+        }
+        Ok(values)
+    }
+
+    fn writable_side<'a>(
+        &self,
+        object_type: &'a TypeRef,
+        key: &str,
+    ) -> Result<crmd_core::RelationshipSide<'a>, ServiceError> {
+        let side = object_type
+            .schema()
+            .relationship(&object_type.slug, key)
+            .ok_or_else(|| ServiceError::UnknownRelationship {
+                object_type: object_type.slug.clone(),
+                key: key.to_owned(),
+            })?;
+        if side.end().is_read_only {
+            return Err(ServiceError::ReadOnly {
+                key: key.to_owned(),
+                is_relationship: true,
+            });
+        }
+        Ok(side)
+    }
+
+    fn check_relationship_limits(&self, inputs: &[RelationshipInput]) -> Result<(), ServiceError> {
+        let mut ids = BTreeSet::new();
+        let mut link_changes = 0;
+        for input in inputs {
+            let (RelationshipOp::Replace(op_ids)
+            | RelationshipOp::Add(op_ids)
+            | RelationshipOp::Remove(op_ids)) = &input.op;
+            ids.extend(op_ids.iter().copied());
+            link_changes += op_ids.len();
+        }
+        if ids.len() > self.limits.max_relationship_ids {
+            return Err(ServiceError::RelationshipLimit {
+                limit: self.limits.max_relationship_ids,
+            });
+        }
+        if link_changes > self.limits.max_link_changes {
+            return Err(ServiceError::RelationshipLimit {
+                limit: self.limits.max_link_changes,
+            });
+        }
+        Ok(())
+    }
+}
