@@ -1,0 +1,244 @@
+//! Handlers, one module per resource, and the extractors they share.
+//!
+//! Every `/v1` request passes the same checks, in this order: the `Lightfield-Version`
+//! header, the API key, the object type named by the route, the record id, the body.
+//! The extractors here perform them and answer Lightfield's error shape when one fails.
+
+pub(crate) mod auth;
+pub(crate) mod definitions;
+pub(crate) mod history;
+pub(crate) mod records;
+pub(crate) mod unsupported;
+
+use crate::error::ApiError;
+use crate::routes::CollectionKind;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use crmd_core::{ErrorCode, RecordId};
+use crmd_http::AppState;
+use crmd_service::{Actor, TypeRef};
+use http::HeaderMap;
+use http::request::Parts;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The API version this dialect speaks; the SDK sends it in `Lightfield-Version`.
+pub(crate) const API_VERSION: &str = "2026-03-01";
+const VERSION_HEADER: &str = "lightfield-version";
+
+fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
+    let version_error = |message: String| {
+        ApiError::bad_request(message)
+            .code("version_header")
+            .param("Lightfield-Version")
+    };
+    match headers.get(VERSION_HEADER).map(|value| value.to_str()) {
+        None => Err(version_error(format!(
+            "missing Lightfield-Version header; this server speaks version \"{API_VERSION}\""
+        ))),
+        Some(Ok(version)) if version.trim() == API_VERSION => Ok(()),
+        Some(Ok(version)) => Err(version_error(format!(
+            "unsupported Lightfield-Version {version:?}; this server speaks version \"{API_VERSION}\""
+        ))),
+        Some(Err(_)) => Err(version_error(format!(
+            "unreadable Lightfield-Version header; this server speaks version \"{API_VERSION}\""
+        ))),
+    }
+}
+
+/// An authenticated caller of a `/v1` endpoint that sent the right API version.
+pub(crate) struct Caller {
+    pub(crate) actor: Actor,
+}
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Caller, ApiError> {
+        check_version(&parts.headers)?;
+        let actor = crmd_http::authenticate(state, &parts.headers)
+            .await
+            .map_err(|error| ApiError::from_service(error, ""))?;
+        Ok(Caller { actor })
+    }
+}
+
+/// The decoded path parameters of the route.
+async fn path_params(parts: &mut Parts, state: &Arc<AppState>) -> Result<HashMap<String, String>, ApiError> {
+    Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map(|Path(params)| params)
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
+}
+
+/// The object type a route serves: a fixed standard type (`/v1/accounts`) or the custom
+/// object type named by `{slug}` (`/v1/objects/{slug}`).
+pub(crate) struct Collection {
+    pub(crate) actor: Actor,
+    pub(crate) object_type: TypeRef,
+    /// How messages name the collection: `accounts`, or the custom type's slug.
+    pub(crate) name: String,
+    /// Standard types have `status` on their lists; custom objects do not.
+    pub(crate) is_custom: bool,
+    params: HashMap<String, String>,
+}
+
+impl Collection {
+    /// Translates a service error about this collection.
+    pub(crate) fn error(&self, error: crmd_service::ServiceError) -> ApiError {
+        ApiError::from_service(error, &self.name)
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Collection {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Collection, ApiError> {
+        let Caller { actor } = Caller::from_request_parts(parts, state).await?;
+        let params = path_params(parts, state).await?;
+        let kind = parts.extensions.get::<CollectionKind>().copied().ok_or_else(|| {
+            tracing::error!(path = %parts.uri.path(), "route registered without its collection");
+            ApiError::new(
+                ErrorCode::Internal,
+                "An internal error occurred; the server log has the details.",
+            )
+        })?;
+        match kind {
+            CollectionKind::Standard { slug, plural } => {
+                let object_type = state
+                    .crm
+                    .object_type(&actor, slug)
+                    .await
+                    .map_err(|error| ApiError::from_service(error, plural))?;
+                Ok(Collection {
+                    actor,
+                    object_type,
+                    name: plural.to_owned(),
+                    is_custom: false,
+                    params,
+                })
+            }
+            CollectionKind::Custom => {
+                let slug = params.get("slug").cloned().unwrap_or_default();
+                let not_found = || {
+                    ApiError::new(
+                        ErrorCode::NotFound,
+                        format!("No custom object type '{slug}' found."),
+                    )
+                };
+                let object_type = match state.crm.object_type(&actor, &slug).await {
+                    Ok(object_type) if !object_type.is_standard => object_type,
+                    Ok(_) => return Err(not_found()),
+                    Err(error) if error.code() == ErrorCode::NotFound => return Err(not_found()),
+                    Err(error) => return Err(ApiError::from_service(error, &slug)),
+                };
+                Ok(Collection {
+                    actor,
+                    object_type,
+                    name: slug,
+                    is_custom: true,
+                    params,
+                })
+            }
+        }
+    }
+}
+
+/// One record of a collection, by the `{id}` of the route. An id that is not a record id
+/// names no record: 404.
+pub(crate) struct RecordTarget {
+    pub(crate) collection: Collection,
+    pub(crate) id: RecordId,
+}
+
+impl RecordTarget {
+    pub(crate) fn param(&self, name: &str) -> &str {
+        self.collection.params.get(name).map_or("", String::as_str)
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for RecordTarget {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<RecordTarget, ApiError> {
+        let collection = Collection::from_request_parts(parts, state).await?;
+        let id = collection
+            .params
+            .get("id")
+            .and_then(|id| id.parse::<RecordId>().ok())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("No resource found in '{}' with the given ID.", collection.name),
+                )
+            })?;
+        Ok(RecordTarget { collection, id })
+    }
+}
+
+/// A request body read as JSON by hand, so that every failure answers in Lightfield's
+/// shape: `None` when the body is empty (bodiless calls still carry
+/// `Content-Type: application/json`), 413 over the size limit, 415 when a body is not
+/// declared as JSON, 400 `invalid_json` when it does not parse.
+pub(crate) struct JsonBody(pub(crate) Option<serde_json::Value>);
+
+impl FromRequest<Arc<AppState>> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<JsonBody, ApiError> {
+        let limit = state.max_body_bytes;
+        let too_large = || {
+            ApiError::with_status(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body exceeds the limit of {limit} bytes"),
+            )
+        };
+        let (parts, body) = request.into_parts();
+        let declared_length = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if declared_length.is_some_and(|length| length > limit as u64) {
+            return Err(too_large());
+        }
+        // Reading fails when the body outgrows the limit; any other failure means the
+        // client went away and will not read the answer.
+        let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonBody(None));
+        }
+        let content_type = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok());
+        if !content_type.is_some_and(is_json_media_type) {
+            let declared = content_type.map_or_else(|| "none".to_owned(), |value| format!("{value:?}"));
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                format!(
+                    "the request body must be JSON with Content-Type: application/json; got Content-Type {declared}"
+                ),
+            ));
+        }
+        serde_json::from_slice(&bytes)
+            .map(|json| JsonBody(Some(json)))
+            .map_err(|error| {
+                ApiError::bad_request(format!("the request body is not valid JSON: {error}"))
+                    .code("invalid_json")
+            })
+    }
+}
+
+/// `application/json`, or any `+json` type, with or without parameters.
+fn is_json_media_type(content_type: &str) -> bool {
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media_type == "application/json"
+        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+}

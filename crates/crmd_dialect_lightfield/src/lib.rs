@@ -1,0 +1,35 @@
+//! The Lightfield v1 dialect: Lightfield's REST API (`/v1/...`, API version `2026-03-01`)
+//! over crmd's engine, so that Lightfield's official SDKs work against crmd by changing
+//! only their base URL.
+//!
+//! Covered: `GET /v1/auth/validate`; accounts, contacts and opportunities (create, list
+//! with filters and trash status, definitions, retrieve, update, trash, restore, field
+//! history); custom objects under `/v1/objects` (the same operations, and the list of
+//! custom object types).
+//! Record ids are crmd's decimal record ids as strings (`"17"`); crmd's DATE fields read as
+//! DATETIME values at midnight UTC.
+//!
+//! Left out, answering 501 `not_implemented`: merges, notes, tasks, meetings, lists,
+//! members, emails, files, sequences, senders, channels, messages, enrichment and workflow
+//! runs; filters by relationship direction (`:asSource`), definition-slug filter keys and
+//! pipeline/stage filters answer 400. Idempotency keys and rate-limit headers are not
+//! handled here yet.
+//! `docs/dialects/lightfield.md` lists every endpoint and every choice made where
+//! Lightfield documents no behaviour.
+
+mod convert;
+mod error;
+mod filter;
+mod handlers;
+mod routes;
+mod wire;
+
+pub use routes::route_table;
+
+use crmd_http::AppState;
+use std::sync::Arc;
+
+/// Every `/v1` route of the dialect, to merge into crmd's router.
+pub fn router() -> axum::Router<Arc<AppState>> {
+    routes::router()
+}

@@ -1,0 +1,194 @@
+//! Lightfield's response bodies, named and cased the way Lightfield does (camelCase).
+//!
+//! Request bodies are read as `serde_json::Value` and taken apart in `convert`, so that
+//! every mistake in them gets an error that names the offending key.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+/// A JSON object that keeps its keys in the order they were pushed (definition order),
+/// which reads better than alphabetical order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OrderedMap<T>(pub(crate) Vec<(String, T)>);
+
+impl<T> Default for OrderedMap<T> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<T> OrderedMap<T> {
+    pub(crate) fn push(&mut self, key: impl Into<String>, value: T) {
+        self.0.push((key.into(), value));
+    }
+}
+
+impl<T: Serialize> Serialize for OrderedMap<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The record envelope of accounts, contacts, opportunities and custom objects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Record {
+    pub(crate) id: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: Option<String>,
+    pub(crate) http_link: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) fields: OrderedMap<FieldValue>,
+    pub(crate) relationships: OrderedMap<RelationshipValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FieldValue {
+    pub(crate) value: serde_json::Value,
+    pub(crate) value_type: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RelationshipValue {
+    pub(crate) cardinality: &'static str,
+    pub(crate) object_type: String,
+    pub(crate) values: Vec<String>,
+}
+
+/// One page of a list endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Page {
+    /// Always `"list"`.
+    pub(crate) object: &'static str,
+    pub(crate) total_count: u64,
+    pub(crate) data: Vec<Record>,
+}
+
+/// `GET /v1/{type}/definitions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Definitions {
+    pub(crate) object_type: String,
+    pub(crate) field_definitions: OrderedMap<FieldDefinition>,
+    pub(crate) relationship_definitions: OrderedMap<RelationshipDefinition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FieldDefinition {
+    pub(crate) id: String,
+    /// The key without its `$`.
+    pub(crate) slug: String,
+    pub(crate) system: bool,
+    pub(crate) label: String,
+    pub(crate) description: Option<String>,
+    pub(crate) value_type: &'static str,
+    pub(crate) type_configuration: TypeConfiguration,
+    pub(crate) read_only: bool,
+}
+
+/// Only the keys that apply to the field's type are present; `{}` when none do.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TypeConfiguration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) handle_service: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) unique: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) multiple_values: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) options: Option<Vec<SelectOption>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) parent_field_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SelectOption {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) description: Option<String>,
+    pub(crate) parent_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RelationshipDefinition {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) description: Option<String>,
+    pub(crate) cardinality: &'static str,
+    pub(crate) object_type: String,
+}
+
+/// `GET /v1/objects`: the custom object types. No `object` or `totalCount` here.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ObjectTypeList {
+    pub(crate) data: Vec<ObjectTypeSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ObjectTypeSummary {
+    pub(crate) object_type: String,
+    pub(crate) label: String,
+}
+
+/// `GET …/fields/{fieldKey}/history`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FieldHistory {
+    pub(crate) data: Vec<HistoryEntry>,
+    pub(crate) has_more: bool,
+    pub(crate) next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HistoryEntry {
+    pub(crate) value: serde_json::Value,
+    pub(crate) value_type: &'static str,
+    pub(crate) display_value: String,
+    pub(crate) recorded_at: String,
+    pub(crate) is_create: bool,
+}
+
+/// `GET /v1/auth/validate`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AuthValidate {
+    pub(crate) active: bool,
+    /// Always `"api_key"`.
+    pub(crate) token_type: &'static str,
+    /// Always `"workspace"`: crmd keys belong to a workspace, not a user.
+    pub(crate) subject_type: &'static str,
+    /// Empty when the key has every permission.
+    pub(crate) scopes: Vec<String>,
+}
+
+/// Every error answer: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ErrorBody {
+    pub(crate) error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ErrorDetail {
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) param: Option<String>,
+}
