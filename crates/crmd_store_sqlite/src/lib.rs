@@ -1,0 +1,486 @@
+//! crmd's SQLite storage backend, the default.
+//!
+//! A data folder holds a catalog database (`catalog.db`: workspaces and API keys) and one
+//! database per workspace (`workspaces/<id>.db`), all in WAL mode. Each object type is a
+//! real table (`r_<object type id>`) with one column per field (named by the field id);
+//! edges, unique values, field history and the change log have their own tables.
+//!
+//! Writes to a workspace go through its one writer thread, which commits every write that
+//! is waiting in one transaction (group commit) and answers each only after COMMIT returned.
+//! With [`Durability::Full`] (the default) a commit is synced to disk (`synchronous=FULL`);
+//! [`Durability::Relaxed`] (`synchronous=NORMAL`) survives process crashes but may lose the
+//! last moments of acknowledged writes on power loss or an OS crash, and never corrupts.
+//! Reads use a pool of read-only connections and never wait for the writer.
+
+mod catalog;
+mod connection;
+mod ddl;
+mod error;
+mod layout;
+mod query;
+mod read;
+mod schema_json;
+mod workspace;
+mod write;
+mod writer;
+
+pub use error::InternalError;
+
+use crate::connection::{CATALOG_MIGRATIONS, ReaderPool, migrate, open_writer, reader_pool};
+use crate::error::SqliteResultExt;
+use crate::layout::Layout;
+use crate::workspace::{WorkspaceDb, remove_database};
+use async_trait::async_trait;
+use crmd_core::{Change, HistoryEntry, Record, RecordId, Schema, Timestamp, WorkspaceId};
+use crmd_query::Query;
+use crmd_store::{
+    ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, Store, StoreError, StoreResult, Workspace,
+};
+use parking_lot::{Mutex, RwLock};
+use rusqlite::Connection;
+use scheduled_thread_pool::ScheduledThreadPool;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// How hard a commit tries to reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Every commit is synced (`synchronous=FULL`): acknowledged writes survive power loss.
+    #[default]
+    Full,
+    /// Commits are synced only at checkpoints (`synchronous=NORMAL`): acknowledged writes
+    /// survive a crash of the process, but the last ones may be lost on power loss or an OS
+    /// crash. The database never corrupts.
+    Relaxed,
+}
+
+/// Settings of a [`SqliteStore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    pub durability: Durability,
+    /// Read connections per workspace (and for the catalog).
+    pub read_connections: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            durability: Durability::Full,
+            read_connections: 4,
+        }
+    }
+}
+
+/// The SQLite [`Store`]. Cloning is cheap and shares the databases.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("data_dir", &self.inner.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    options: SqliteOptions,
+    catalog_writer: Mutex<Connection>,
+    catalog_readers: ReaderPool,
+    workspaces: RwLock<HashMap<WorkspaceId, Arc<WorkspaceDb>>>,
+    /// Held while a workspace database is opened, so that it is opened once.
+    open_lock: Mutex<()>,
+    thread_pool: Arc<ScheduledThreadPool>,
+    is_shutting_down: AtomicBool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the data folder `data_dir` and its catalog. Workspace
+    /// databases are opened on first use.
+    pub fn open(data_dir: &Path, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(data_dir.join("workspaces")).map_err(InternalError::Io)?;
+        let catalog_path = data_dir.join("catalog.db");
+        let catalog_writer = open_writer(&catalog_path, options.durability).store()?;
+        migrate(&catalog_writer, CATALOG_MIGRATIONS)?;
+        let thread_pool = Arc::new(
+            ScheduledThreadPool::builder()
+                .num_threads(1)
+                .thread_name_pattern("crmd-sqlite-pool-{}")
+                .build(),
+        );
+        let catalog_readers = reader_pool(
+            &catalog_path,
+            options.read_connections.clamp(1, 4),
+            thread_pool.clone(),
+        )?;
+        tracing::debug!(data_dir = %data_dir.display(), durability = workspace::describe(options.durability), "opened sqlite store");
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                data_dir: data_dir.to_owned(),
+                options,
+                catalog_writer: Mutex::new(catalog_writer),
+                catalog_readers,
+                workspaces: RwLock::new(HashMap::new()),
+                open_lock: Mutex::new(()),
+                thread_pool,
+                is_shutting_down: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// A store in a new temporary folder, for tests. The folder is deleted when the returned
+    /// guard drops; keep it alive as long as the store.
+    pub fn open_temporary(options: SqliteOptions) -> Result<(SqliteStore, tempfile::TempDir), StoreError> {
+        let folder = tempfile::Builder::new()
+            .prefix("crmd-store-")
+            .tempdir()
+            .map_err(InternalError::Io)?;
+        let store = SqliteStore::open(folder.path(), options)?;
+        Ok((store, folder))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// SQLite's plan for a query, one line per step: for tests and diagnostics.
+    pub async fn explain_query(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        query: &Query,
+    ) -> StoreResult<Vec<String>> {
+        let db = self.workspace(workspace).await?;
+        let object_type = object_type.to_owned();
+        let query = query.clone();
+        db.read(move |connection, layout| query::explain(connection, layout, &object_type, &query))
+            .await
+    }
+
+    fn ensure_running(&self) -> StoreResult<()> {
+        if self.inner.is_shutting_down.load(Ordering::Acquire) {
+            Err(StoreError::ShuttingDown)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn workspace(&self, id: WorkspaceId) -> StoreResult<Arc<WorkspaceDb>> {
+        if let Some(db) = self.inner.workspaces.read().get(&id) {
+            return Ok(db.clone());
+        }
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.open_workspace(id))
+            .await
+            .map_err(InternalError::Join)?
+    }
+
+    async fn catalog_read<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let readers = self.inner.catalog_readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = readers.get().map_err(InternalError::Pool)?;
+            work(&connection)
+        })
+        .await
+        .map_err(InternalError::Join)?
+    }
+
+    async fn catalog_write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Inner, &Connection) -> StoreResult<T> + Send + 'static,
+    {
+        self.ensure_running()?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = inner.catalog_writer.lock();
+            work(&inner, &connection)
+        })
+        .await
+        .map_err(InternalError::Join)?
+    }
+}
+
+impl Inner {
+    fn workspace_path(&self, id: WorkspaceId) -> PathBuf {
+        self.data_dir.join("workspaces").join(format!("{id}.db"))
+    }
+
+    fn open_workspace(&self, id: WorkspaceId) -> StoreResult<Arc<WorkspaceDb>> {
+        let _opening = self.open_lock.lock();
+        if let Some(db) = self.workspaces.read().get(&id) {
+            return Ok(db.clone());
+        }
+        let is_known = {
+            let connection = self.catalog_readers.get().map_err(InternalError::Pool)?;
+            catalog::workspace_exists(&connection, id)?
+        };
+        if !is_known {
+            return Err(StoreError::WorkspaceNotFound(id.to_string()));
+        }
+        let db = Arc::new(WorkspaceDb::open(
+            &self.workspace_path(id),
+            id,
+            &self.options,
+            self.thread_pool.clone(),
+        )?);
+        if self.is_shutting_down.load(Ordering::Acquire) {
+            drop(db.stop());
+        }
+        self.workspaces.write().insert(id, db.clone());
+        Ok(db)
+    }
+
+    fn create_workspace(
+        &self,
+        connection: &Connection,
+        name: &str,
+        schema: Schema,
+    ) -> StoreResult<Workspace> {
+        connection.execute_batch("BEGIN IMMEDIATE").store()?;
+        let mut created_path = None;
+        let result = catalog::insert_workspace(connection, name, Timestamp::now()).and_then(|workspace| {
+            let path = self.workspace_path(workspace.id);
+            created_path = Some(path.clone());
+            let db = WorkspaceDb::create(
+                &path,
+                workspace.id,
+                schema,
+                &self.options,
+                self.thread_pool.clone(),
+            )?;
+            Ok((workspace, db))
+        });
+        let failure = match result {
+            Ok((workspace, db)) => match connection.execute_batch("COMMIT") {
+                Ok(()) => {
+                    self.workspaces.write().insert(workspace.id, Arc::new(db));
+                    return Ok(workspace);
+                }
+                Err(error) => {
+                    if let Some(writer) = db.stop() {
+                        let _ = writer.join();
+                    }
+                    drop(db);
+                    crate::error::sqlite_error(error)
+                }
+            },
+            Err(error) => error,
+        };
+        if !connection.is_autocommit()
+            && let Err(error) = connection.execute_batch("ROLLBACK")
+        {
+            tracing::warn!(%error, "rollback of a failed workspace creation failed");
+        }
+        if let Some(path) = created_path
+            && let Err(error) = remove_database(&path)
+        {
+            tracing::warn!(%error, path = %path.display(), "could not remove the database of a failed workspace creation");
+        }
+        Err(failure)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_workspace(&self, name: &str, schema: Schema) -> StoreResult<Workspace> {
+        let name = name.to_owned();
+        self.catalog_write(move |inner, connection| inner.create_workspace(connection, &name, schema))
+            .await
+    }
+
+    async fn workspace_by_name(&self, name: &str) -> StoreResult<Option<Workspace>> {
+        let name = name.to_owned();
+        self.catalog_read(move |connection| catalog::workspace_by_name(connection, &name))
+            .await
+    }
+
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        self.catalog_read(catalog::list_workspaces).await
+    }
+
+    async fn create_api_key(&self, key: NewApiKey) -> StoreResult<ApiKey> {
+        self.catalog_write(move |_, connection| catalog::create_api_key(connection, key, Timestamp::now()))
+            .await
+    }
+
+    async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKey>> {
+        let key_id = key_id.to_owned();
+        self.catalog_read(move |connection| catalog::api_key(connection, &key_id))
+            .await
+    }
+
+    async fn list_api_keys(&self, workspace: Option<WorkspaceId>) -> StoreResult<Vec<ApiKey>> {
+        self.catalog_read(move |connection| catalog::list_api_keys(connection, workspace))
+            .await
+    }
+
+    async fn revoke_api_key(&self, key_id: &str) -> StoreResult<bool> {
+        let key_id = key_id.to_owned();
+        self.catalog_write(move |_, connection| {
+            catalog::revoke_api_key(connection, &key_id, Timestamp::now())
+        })
+        .await
+    }
+
+    async fn schema(&self, workspace: WorkspaceId) -> StoreResult<Arc<Schema>> {
+        Ok(self.workspace(workspace).await?.layout().schema.clone())
+    }
+
+    async fn apply_schema(&self, workspace: WorkspaceId, schema: Schema) -> StoreResult<Arc<Schema>> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        db.write(move |ctx| {
+            let mut schema = schema;
+            schema.version = ctx.layout.schema.version + 1;
+            let layout = Layout::new(Arc::new(schema))?;
+            ddl::apply(&ctx.connection, &ctx.layout, &layout)?;
+            ctx.layout = Arc::new(layout);
+            Ok(ctx.layout.schema.clone())
+        })
+        .await
+    }
+
+    async fn create_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        record: NewRecord,
+    ) -> StoreResult<Record> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let actor = actor.to_owned();
+        db.write(move |ctx| write::create_record(ctx, &actor, record))
+            .await
+    }
+
+    async fn update_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+        changes: RecordChanges,
+    ) -> StoreResult<Record> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
+        db.write(move |ctx| write::update_record(ctx, &actor, &object_type, id, changes))
+            .await
+    }
+
+    async fn trash_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Record> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
+        db.write(move |ctx| write::trash_record(ctx, &actor, &object_type, id))
+            .await
+    }
+
+    async fn restore_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Record> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
+        db.write(move |ctx| write::restore_record(ctx, &actor, &object_type, id))
+            .await
+    }
+
+    async fn get_record(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Option<Record>> {
+        let db = self.workspace(workspace).await?;
+        let object_type = object_type.to_owned();
+        db.read(move |connection, layout| read::get_record(connection, layout, &object_type, id))
+            .await
+    }
+
+    async fn query_records(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        query: &Query,
+    ) -> StoreResult<RecordPage> {
+        let db = self.workspace(workspace).await?;
+        let object_type = object_type.to_owned();
+        let query = query.clone();
+        db.read(move |connection, layout| query::query_records(connection, layout, &object_type, &query))
+            .await
+    }
+
+    async fn field_history(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        id: RecordId,
+        field_key: &str,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<HistoryEntry>> {
+        let db = self.workspace(workspace).await?;
+        let (object_type, field_key) = (object_type.to_owned(), field_key.to_owned());
+        db.read(move |connection, layout| {
+            read::field_history(
+                connection,
+                layout,
+                &object_type,
+                id,
+                &field_key,
+                before_seq,
+                limit,
+            )
+        })
+        .await
+    }
+
+    async fn changes(&self, workspace: WorkspaceId, after_seq: u64, limit: u32) -> StoreResult<Vec<Change>> {
+        let db = self.workspace(workspace).await?;
+        db.read(move |connection, _| read::changes(connection, after_seq, limit))
+            .await
+    }
+
+    async fn shutdown(&self) {
+        self.inner.is_shutting_down.store(true, Ordering::Release);
+        let writers: Vec<_> = self
+            .inner
+            .workspaces
+            .read()
+            .values()
+            .filter_map(|db| db.stop())
+            .collect();
+        let joined = tokio::task::spawn_blocking(move || {
+            for writer in writers {
+                if writer.join().is_err() {
+                    tracing::error!("a writer thread panicked");
+                }
+            }
+        })
+        .await;
+        if let Err(error) = joined {
+            tracing::error!(%error, "waiting for the writer threads failed");
+        }
+    }
+}

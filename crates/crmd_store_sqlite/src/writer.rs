@@ -1,0 +1,323 @@
+//! One writer thread per workspace with group commit.
+//!
+//! The thread owns the workspace's only write connection. It blocks for a job, drains every
+//! job already waiting (up to [`MAX_GROUP`]), and runs them in one `BEGIN IMMEDIATE`
+//! transaction, each inside its own savepoint: a job that fails rolls back to its savepoint
+//! and gets its error at once, the others go on. One `COMMIT` (one fsync) ends the group,
+//! and only after it returns does each job get its result.
+
+use crate::error::{InternalError, SqliteResultExt, commit_error, copy_error};
+use crate::layout::Layout;
+use arc_swap::ArcSwap;
+use crmd_core::Timestamp;
+use crmd_store::{StoreError, StoreResult};
+use rusqlite::Connection;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use tokio::sync::oneshot;
+
+/// Most jobs committed together.
+pub(crate) const MAX_GROUP: usize = 256;
+
+/// What a job sees: the write connection inside the group's transaction, and the state the
+/// writer keeps in memory. Jobs later in a group see what earlier ones did.
+pub(crate) struct WriterCtx {
+    pub(crate) connection: Connection,
+    /// The schema as of the jobs run so far; published to readers after COMMIT.
+    pub(crate) layout: Arc<Layout>,
+    pub(crate) next_record_id: u64,
+    pub(crate) next_seq: u64,
+    /// The time of the current job.
+    pub(crate) now: Timestamp,
+    published: Arc<ArcSwap<Layout>>,
+}
+
+#[derive(Clone)]
+struct Snapshot {
+    layout: Arc<Layout>,
+    next_record_id: u64,
+    next_seq: u64,
+}
+
+impl WriterCtx {
+    pub(crate) fn new(
+        connection: Connection,
+        published: Arc<ArcSwap<Layout>>,
+        next_record_id: u64,
+        next_seq: u64,
+    ) -> WriterCtx {
+        WriterCtx {
+            connection,
+            layout: published.load_full(),
+            next_record_id,
+            next_seq,
+            now: Timestamp::now(),
+            published,
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            layout: self.layout.clone(),
+            next_record_id: self.next_record_id,
+            next_seq: self.next_seq,
+        }
+    }
+
+    fn restore(&mut self, snapshot: Snapshot) {
+        self.layout = snapshot.layout;
+        self.next_record_id = snapshot.next_record_id;
+        self.next_seq = snapshot.next_seq;
+    }
+
+    fn execute(&self, sql: &str) -> rusqlite::Result<()> {
+        self.connection.prepare_cached(sql)?.execute([]).map(drop)
+    }
+}
+
+/// A unit of work for the writer.
+pub(crate) trait Job: Send {
+    /// Runs inside the job's savepoint. `false` when it failed (it keeps its error).
+    fn run(&mut self, ctx: &mut WriterCtx) -> bool;
+    /// Sends the job's own result: after COMMIT, or at once when it failed.
+    fn finish(self: Box<Self>);
+    /// Sends `error` instead of the job's result.
+    fn fail(self: Box<Self>, error: StoreError);
+    /// The job's own error, when it failed.
+    fn error(&self) -> Option<&StoreError>;
+}
+
+/// A job made of a closure and the channel its result goes back through.
+pub(crate) struct ClosureJob<T, F> {
+    work: Option<F>,
+    result: Option<StoreResult<T>>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+/// A job running `work`, and the receiver of its result.
+pub(crate) fn closure_job<T, F>(work: F) -> (Box<dyn Job>, oneshot::Receiver<StoreResult<T>>)
+where
+    T: Send + 'static,
+    F: FnOnce(&mut WriterCtx) -> StoreResult<T> + Send + 'static,
+{
+    let (reply, receiver) = oneshot::channel();
+    (
+        Box::new(ClosureJob {
+            work: Some(work),
+            result: None,
+            reply,
+        }),
+        receiver,
+    )
+}
+
+impl<T, F> Job for ClosureJob<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut WriterCtx) -> StoreResult<T> + Send + 'static,
+{
+    fn run(&mut self, ctx: &mut WriterCtx) -> bool {
+        let Some(work) = self.work.take() else {
+            return false;
+        };
+        let result = match std::panic::catch_unwind(AssertUnwindSafe(|| work(ctx))) {
+            Ok(result) => result,
+            Err(_) => Err(InternalError::Corrupt("a write panicked".to_owned()).into()),
+        };
+        let is_ok = result.is_ok();
+        self.result = Some(result);
+        is_ok
+    }
+
+    fn finish(self: Box<Self>) {
+        let result = self
+            .result
+            .unwrap_or_else(|| Err(InternalError::CommitFailed("job never ran".to_owned()).into()));
+        // The caller may have gone away; then nobody waits for the result.
+        let _ = self.reply.send(result);
+    }
+
+    fn fail(self: Box<Self>, error: StoreError) {
+        let _ = self.reply.send(Err(error));
+    }
+
+    fn error(&self) -> Option<&StoreError> {
+        self.result.as_ref().and_then(|result| result.as_ref().err())
+    }
+}
+
+/// The writer thread's loop: ends when every sender is gone and the queue is drained.
+pub(crate) fn run(mut ctx: WriterCtx, receiver: Receiver<Box<dyn Job>>) {
+    while let Ok(first) = receiver.recv() {
+        let mut group = Vec::with_capacity(16);
+        group.push(first);
+        while group.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        run_group(&mut ctx, group);
+    }
+    if let Err(error) = ctx.connection.execute_batch("PRAGMA optimize") {
+        tracing::debug!(%error, "pragma optimize at writer shutdown failed");
+    }
+}
+
+fn run_group(ctx: &mut WriterCtx, group: Vec<Box<dyn Job>>) {
+    let start = ctx.snapshot();
+    if let Err(error) = ctx.execute("BEGIN IMMEDIATE") {
+        for job in group {
+            job.fail(commit_error(&error));
+        }
+        return;
+    }
+    let mut succeeded: Vec<Box<dyn Job>> = Vec::with_capacity(group.len());
+    let mut jobs = group.into_iter();
+    while let Some(mut job) = jobs.next() {
+        ctx.now = Timestamp::now();
+        if let Err(error) = ctx.execute("SAVEPOINT job") {
+            abandon(
+                ctx,
+                &start,
+                succeeded,
+                job,
+                jobs,
+                &crate::error::sqlite_error(error),
+            );
+            return;
+        }
+        let before = ctx.snapshot();
+        if job.run(ctx) {
+            match ctx.execute("RELEASE job") {
+                Ok(()) => succeeded.push(job),
+                Err(error) => {
+                    abandon(
+                        ctx,
+                        &start,
+                        succeeded,
+                        job,
+                        jobs,
+                        &crate::error::sqlite_error(error),
+                    );
+                    return;
+                }
+            }
+            continue;
+        }
+        ctx.restore(before);
+        let rolled_back = ctx
+            .execute("ROLLBACK TO job")
+            .and_then(|()| ctx.execute("RELEASE job"));
+        if rolled_back.is_err() || ctx.connection.is_autocommit() {
+            // SQLite dropped the whole transaction (a full disk can do that): the jobs
+            // before this one are lost too.
+            let error = job.error().map_or_else(
+                || InternalError::CommitFailed("transaction lost".to_owned()).into(),
+                copy_error,
+            );
+            job.finish();
+            let follower = jobs.next();
+            match follower {
+                Some(next) => abandon(ctx, &start, succeeded, next, jobs, &error),
+                None => abandon_done(ctx, &start, succeeded, &error),
+            }
+            return;
+        }
+        job.finish();
+    }
+    if succeeded.is_empty() {
+        if let Err(error) = ctx.execute("ROLLBACK") {
+            tracing::warn!(%error, "rollback of an empty commit group failed");
+        }
+        return;
+    }
+    let committed = persist_counters(ctx, &start).and_then(|()| ctx.execute("COMMIT"));
+    match committed {
+        Ok(()) => {
+            if !Arc::ptr_eq(&ctx.layout, &start.layout) {
+                ctx.published.store(ctx.layout.clone());
+            }
+            for job in succeeded {
+                job.finish();
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, jobs = succeeded.len(), "commit failed");
+            if !ctx.connection.is_autocommit()
+                && let Err(rollback_error) = ctx.execute("ROLLBACK")
+            {
+                tracing::error!(%rollback_error, "rollback after a failed commit failed");
+            }
+            ctx.restore(start);
+            for job in succeeded {
+                job.fail(commit_error(&error));
+            }
+        }
+    }
+}
+
+/// Ends a group whose transaction cannot go on: every job gets `error`.
+fn abandon(
+    ctx: &mut WriterCtx,
+    start: &Snapshot,
+    succeeded: Vec<Box<dyn Job>>,
+    current: Box<dyn Job>,
+    rest: impl Iterator<Item = Box<dyn Job>>,
+    error: &StoreError,
+) {
+    current.fail(copy_error(error));
+    for job in rest {
+        job.fail(copy_error(error));
+    }
+    abandon_done(ctx, start, succeeded, error);
+}
+
+fn abandon_done(ctx: &mut WriterCtx, start: &Snapshot, succeeded: Vec<Box<dyn Job>>, error: &StoreError) {
+    for job in succeeded {
+        job.fail(copy_error(error));
+    }
+    if !ctx.connection.is_autocommit()
+        && let Err(rollback_error) = ctx.execute("ROLLBACK")
+    {
+        tracing::error!(%rollback_error, "rollback of an abandoned commit group failed");
+    }
+    ctx.restore(start.clone());
+}
+
+/// Saves the in-memory counters when the group moved them.
+fn persist_counters(ctx: &WriterCtx, start: &Snapshot) -> rusqlite::Result<()> {
+    if ctx.next_record_id == start.next_record_id && ctx.next_seq == start.next_seq {
+        return Ok(());
+    }
+    ctx.connection
+        .prepare_cached("UPDATE counters SET next_record_id = ?1, next_seq = ?2 WHERE id = 1")?
+        .execute([to_sql_int(ctx.next_record_id), to_sql_int(ctx.next_seq)])
+        .map(drop)
+}
+
+pub(crate) fn to_sql_int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// Reads the counters at open.
+pub(crate) fn load_counters(connection: &Connection) -> StoreResult<(u64, u64)> {
+    let (next_record_id, next_seq): (i64, i64) = connection
+        .query_row(
+            "SELECT next_record_id, next_seq FROM counters WHERE id = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .store()?;
+    // Never below what the tables hold, whatever happened to the counter row.
+    let max_id: i64 = connection
+        .query_row("SELECT COALESCE(MAX(id), 0) FROM records", [], |row| row.get(0))
+        .store()?;
+    let max_seq: i64 = connection
+        .query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |row| row.get(0))
+        .store()?;
+    let next_record_id = u64::try_from(next_record_id.max(max_id + 1)).unwrap_or(1);
+    let next_seq = u64::try_from(next_seq.max(max_seq + 1)).unwrap_or(1);
+    Ok((next_record_id, next_seq))
+}
