@@ -73,6 +73,15 @@ impl Default for SqliteOptions {
     }
 }
 
+/// What a workspace's writer did since its database was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriterStats {
+    /// Transactions committed (each one fsync at [`Durability::Full`]).
+    pub commits: u64,
+    /// Writes acknowledged by those commits.
+    pub committed_writes: u64,
+}
+
 /// The SQLite [`Store`]. Cloning is cheap and shares the databases.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -160,6 +169,15 @@ impl SqliteStore {
         let query = query.clone();
         db.read(move |connection, layout| query::explain(connection, layout, &object_type, &query))
             .await
+    }
+
+    /// Counters of the workspace's writer: how well group commit batches.
+    pub async fn writer_stats(&self, workspace: WorkspaceId) -> StoreResult<WriterStats> {
+        let (commits, committed_writes) = self.workspace(workspace).await?.stats();
+        Ok(WriterStats {
+            commits,
+            committed_writes,
+        })
     }
 
     fn ensure_running(&self) -> StoreResult<()> {

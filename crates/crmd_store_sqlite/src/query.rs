@@ -10,7 +10,6 @@ use rusqlite::Connection;
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::fmt::Write as _;
 
 /// SQL text and its parameters, in order.
 #[derive(Debug, Default, Clone)]
@@ -242,12 +241,19 @@ impl Compiler<'_> {
             RelatedOp::Matches(_) => far_type.table.clone(),
             RelatedOp::AnyOf(_) | RelatedOp::IsSet => "records".to_owned(),
         };
-        let mut text = String::new();
-        let _ = write!(
-            text,
-            "EXISTS (SELECT 1 FROM edges {edge} JOIN {join_table} {far} ON {far}.id = {edge}.{far_column} \
-             WHERE {edge}.{this_column} = {alias}.id AND {far}.trashed_at IS NULL AND {edge}.rel_id = "
-        );
+        // IsSet is usually true of many records: test each one. AnyOf and Matches are
+        // usually selective: list the matching ids from the edges, so the planner can start
+        // from them.
+        let text = match op {
+            RelatedOp::IsSet => format!(
+                "EXISTS (SELECT 1 FROM edges {edge} JOIN {join_table} {far} ON {far}.id = {edge}.{far_column} \
+                 WHERE {edge}.{this_column} = {alias}.id AND {far}.trashed_at IS NULL AND {edge}.rel_id = "
+            ),
+            RelatedOp::AnyOf(_) | RelatedOp::Matches(_) => format!(
+                "{alias}.id IN (SELECT {edge}.{this_column} FROM edges {edge} JOIN {join_table} {far} \
+                 ON {far}.id = {edge}.{far_column} WHERE {far}.trashed_at IS NULL AND {edge}.rel_id = "
+            ),
+        };
         self.sql.push(&text);
         self.sql.bind(SqlValue::Text(side.rel_id.clone()));
         match op {

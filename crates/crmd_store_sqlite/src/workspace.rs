@@ -4,7 +4,7 @@ use crate::connection::{ReaderPool, WORKSPACE_MIGRATIONS, migrate, open_writer, 
 use crate::error::{InternalError, SqliteResultExt};
 use crate::layout::Layout;
 use crate::schema_json::schema_from_json;
-use crate::writer::{Job, WriterCtx, closure_job, load_counters};
+use crate::writer::{Job, Stats, WriterCtx, closure_job, load_counters};
 use crate::{Durability, SqliteOptions};
 use arc_swap::ArcSwap;
 use crmd_core::{Schema, WorkspaceId};
@@ -23,6 +23,7 @@ pub(crate) struct WorkspaceDb {
     readers: ReaderPool,
     sender: RwLock<Option<mpsc::Sender<Box<dyn Job>>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    stats: Arc<Stats>,
 }
 
 /// The files of a database: the file itself, its WAL and its shared-memory index.
@@ -105,7 +106,14 @@ impl WorkspaceDb {
         let layout = Arc::new(ArcSwap::from_pointee(layout));
         let readers = reader_pool(path, options.read_connections, thread_pool)?;
         let (sender, receiver) = mpsc::channel();
-        let ctx = WriterCtx::new(connection, layout.clone(), next_record_id, next_seq);
+        let stats = Arc::new(Stats::default());
+        let ctx = WriterCtx::new(
+            connection,
+            layout.clone(),
+            stats.clone(),
+            next_record_id,
+            next_seq,
+        );
         let thread = std::thread::Builder::new()
             .name(format!("crmd-writer-{id}"))
             .spawn(move || crate::writer::run(ctx, receiver))
@@ -116,7 +124,18 @@ impl WorkspaceDb {
             readers,
             sender: RwLock::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
+            stats,
         })
+    }
+
+    /// (commits, jobs committed) since the database was opened.
+    pub(crate) fn stats(&self) -> (u64, u64) {
+        (
+            self.stats.commits.load(std::sync::atomic::Ordering::Relaxed),
+            self.stats
+                .committed_jobs
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     /// The schema readers see now.

@@ -14,6 +14,7 @@ use crmd_store::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Receiver;
 use tokio::sync::oneshot;
 
@@ -31,6 +32,14 @@ pub(crate) struct WriterCtx {
     /// The time of the current job.
     pub(crate) now: Timestamp,
     published: Arc<ArcSwap<Layout>>,
+    stats: Arc<Stats>,
+}
+
+/// Counters of a writer, for monitoring and tests.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub(crate) commits: AtomicU64,
+    pub(crate) committed_jobs: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -44,6 +53,7 @@ impl WriterCtx {
     pub(crate) fn new(
         connection: Connection,
         published: Arc<ArcSwap<Layout>>,
+        stats: Arc<Stats>,
         next_record_id: u64,
         next_seq: u64,
     ) -> WriterCtx {
@@ -54,6 +64,7 @@ impl WriterCtx {
             next_seq,
             now: Timestamp::now(),
             published,
+            stats,
         }
     }
 
@@ -239,6 +250,10 @@ fn run_group(ctx: &mut WriterCtx, group: Vec<Box<dyn Job>>) {
             if !Arc::ptr_eq(&ctx.layout, &start.layout) {
                 ctx.published.store(ctx.layout.clone());
             }
+            ctx.stats.commits.fetch_add(1, Ordering::Relaxed);
+            ctx.stats
+                .committed_jobs
+                .fetch_add(succeeded.len() as u64, Ordering::Relaxed);
             for job in succeeded {
                 job.finish();
             }

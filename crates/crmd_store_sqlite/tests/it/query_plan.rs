@@ -1,0 +1,206 @@
+use crate::{new_record, sample_workspace};
+use crmd_core::{RecordId, Value};
+use crmd_query::{Filter, Op, Page, Query, RelatedOp, SortKey, Target, Trashed};
+use crmd_store::Store;
+use crmd_store::conformance::{number, text};
+use crmd_store_sqlite::{Durability, SqliteOptions, SqliteStore};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+const ROWS: u32 = 20_000;
+
+#[track_caller]
+fn assert_uses_indexes(plan: &[String], what: &str) {
+    assert!(!plan.is_empty(), "{what}: no plan");
+    eprintln!("{what}: {plan:?}");
+    for line in plan {
+        let is_full_scan = line.starts_with("SCAN") && !line.contains("USING") && !line.contains("json_each");
+        assert!(!is_full_scan, "{what}: full table scan in plan {plan:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn filtered_sorted_pages_over_many_records_use_indexes() {
+    let (store, _folder) = SqliteStore::open_temporary(SqliteOptions {
+        durability: Durability::Relaxed,
+        read_connections: 2,
+    })
+    .unwrap();
+    let store = Arc::new(store);
+    let workspace = sample_workspace(&store, "plans").await;
+    let person = store
+        .create_record(workspace, "t", new_record("person", &[]))
+        .await
+        .unwrap();
+    for chunk in 0..(ROWS / 1000) {
+        let mut tasks = Vec::new();
+        for offset in 0..1000 {
+            let index = chunk * 1000 + offset;
+            let store = store.clone();
+            let mut record = new_record(
+                "company",
+                &[
+                    ("name", text(&format!("company {:05}", (index * 7919) % ROWS))),
+                    ("employees", number(&(index % 1000).to_string())),
+                ],
+            );
+            if index % 100 == 0 {
+                record.relationships.insert("$people".to_owned(), vec![]);
+            }
+            tasks.push(tokio::spawn(async move {
+                store.create_record(workspace, "t", record).await
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    let filter = Filter::Cond {
+        target: Target::Field("employees".to_owned()),
+        op: Op::Gt(number("990")),
+    };
+    let sort = vec![SortKey {
+        target: Target::Field("name".to_owned()),
+        is_descending: false,
+    }];
+    let query = Query {
+        filter: Some(filter.clone()),
+        sort: sort.clone(),
+        page: Page::After {
+            cursor: None,
+            limit: 50,
+        },
+        with_total: true,
+        trashed: Trashed::Exclude,
+    };
+    let plan = store.explain_query(workspace, "company", &query).await.unwrap();
+    assert_uses_indexes(&plan, "number filter sorted by text");
+
+    let first = store.query_records(workspace, "company", &query).await.unwrap();
+    assert_eq!(
+        first.total,
+        Some(u64::from(ROWS / 1000 * 9)),
+        "9 of every 1000 have more than 990 employees"
+    );
+    let names: Vec<String> = first
+        .records
+        .iter()
+        .map(|record| match record.value("name") {
+            Some(Value::Text(name)) => name.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "sorted by name");
+    let cursor = first.next_cursor.clone().expect("more pages");
+    let second_query = Query {
+        page: Page::After {
+            cursor: Some(cursor),
+            limit: 50,
+        },
+        ..query.clone()
+    };
+    let plan = store
+        .explain_query(workspace, "company", &second_query)
+        .await
+        .unwrap();
+    assert_uses_indexes(&plan, "keyset page");
+
+    let checks = [
+        (
+            "text equality",
+            Some(Filter::Cond {
+                target: Target::Field("name".to_owned()),
+                op: Op::Eq(text("company 00042")),
+            }),
+            vec![],
+        ),
+        (
+            "prefix",
+            Some(Filter::Cond {
+                target: Target::Field("name".to_owned()),
+                op: Op::StartsWith("company 0004".to_owned()),
+            }),
+            vec![],
+        ),
+        (
+            "sort only",
+            None,
+            vec![SortKey {
+                target: Target::Field("employees".to_owned()),
+                is_descending: true,
+            }],
+        ),
+        (
+            "newest first",
+            None,
+            vec![SortKey {
+                target: Target::CreatedAt,
+                is_descending: true,
+            }],
+        ),
+        (
+            "id range",
+            Some(Filter::Cond {
+                target: Target::Id,
+                op: Op::Gt(Value::Number(Decimal::from(ROWS - 10))),
+            }),
+            vec![],
+        ),
+        (
+            "related",
+            Some(Filter::Related {
+                key: "$people".to_owned(),
+                op: RelatedOp::AnyOf(vec![person.id]),
+            }),
+            vec![SortKey {
+                target: Target::UpdatedAt,
+                is_descending: false,
+            }],
+        ),
+        (
+            "related matches",
+            Some(Filter::Related {
+                key: "$people".to_owned(),
+                op: RelatedOp::Matches(Box::new(Filter::Cond {
+                    target: Target::Field("email".to_owned()),
+                    op: Op::Eq(text("nobody@example.com")),
+                })),
+            }),
+            vec![SortKey {
+                target: Target::Field("name".to_owned()),
+                is_descending: false,
+            }],
+        ),
+    ];
+    for (what, filter, sort) in checks {
+        let query = Query {
+            filter,
+            sort,
+            page: Page::Offset { offset: 0, limit: 20 },
+            with_total: false,
+            trashed: Trashed::Exclude,
+        };
+        let plan = store.explain_query(workspace, "company", &query).await.unwrap();
+        assert_uses_indexes(&plan, what);
+        store.query_records(workspace, "company", &query).await.unwrap();
+    }
+
+    // Relationship filters are driven by the edge index from the far record.
+    let people_query = Query {
+        filter: Some(Filter::Related {
+            key: "$company".to_owned(),
+            op: RelatedOp::AnyOf(vec![RecordId(2)]),
+        }),
+        sort: vec![],
+        page: Page::Offset { offset: 0, limit: 10 },
+        with_total: false,
+        trashed: Trashed::Exclude,
+    };
+    store
+        .query_records(workspace, "person", &people_query)
+        .await
+        .unwrap();
+}
