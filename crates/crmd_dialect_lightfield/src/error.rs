@@ -152,8 +152,12 @@ impl ApiError {
         }
     }
 
-    /// Whether a retry could succeed. Client errors cannot, except timeouts and rate limits.
+    /// Whether a retry could succeed. Client errors cannot, except timeouts and rate limits;
+    /// nor can asking for an endpoint crmd does not implement.
     fn is_retryable(&self) -> bool {
+        if self.status == StatusCode::NOT_IMPLEMENTED {
+            return false;
+        }
         !self.status.is_client_error()
             || self.status == StatusCode::REQUEST_TIMEOUT
             || self.status == StatusCode::TOO_MANY_REQUESTS

@@ -1,0 +1,283 @@
+//! List filters over HTTP: each operator on a type that allows it, negation, the default
+//! operator, relationship filters, and filters ANDed together.
+
+use crate::support::Lf;
+use expect_test::{Expect, expect};
+use serde_json::json;
+
+/// The names of the records a list answers, newest first, or its error.
+async fn names(lf: &Lf, path: &str, name_key: &str) -> String {
+    let response = lf.get(path).await;
+    if response.status != 200 {
+        return format!(
+            "{} {}",
+            response.status.as_u16(),
+            response.body["error"]["message"]
+        );
+    }
+    let names: Vec<&str> = response.body["data"]
+        .as_array()
+        .expect("a page has data")
+        .iter()
+        .map(|record| record["fields"][name_key]["value"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        response.body["totalCount"],
+        names.len(),
+        "one page holds every match"
+    );
+    names.join(", ")
+}
+
+#[track_caller]
+fn check(actual: String, expected: Expect) {
+    expected.assert_eq(&actual);
+}
+
+#[tokio::test]
+async fn account_filters() {
+    let lf = Lf::new().await;
+    for (name, website, headcount) in [
+        ("Acme", "https://acme.example", "11-50"),
+        ("Acme Labs", "https://labs.acme.example", "51-200"),
+        ("Globex Acme", "https://globex.example", "51-200"),
+    ] {
+        lf.create(
+            "/v1/accounts",
+            json!({"fields": {"$name": name, "$website": [website], "$headcount": headcount}}),
+        )
+        .await;
+    }
+    let accounts = |query: &str| format!("/v1/accounts?{query}");
+    check(
+        names(&lf, &accounts("%24name%5Bequal%5D=Acme"), "$name").await,
+        expect!["Acme"],
+    );
+    // Text matching ignores case.
+    check(
+        names(&lf, &accounts("$name=acme"), "$name").await,
+        expect!["Acme"],
+    );
+    check(
+        names(&lf, &accounts("$name[startsWith]=Acme"), "$name").await,
+        expect!["Acme Labs, Acme"],
+    );
+    check(
+        names(&lf, &accounts("$name[-startsWith]=Acme"), "$name").await,
+        expect!["Globex Acme"],
+    );
+    check(
+        names(
+            &lf,
+            &accounts("$name[startsWith]=Acme&$name[-equal]=Acme"),
+            "$name",
+        )
+        .await,
+        expect!["Acme Labs"],
+    );
+    // A comma is part of the value for scalar fields.
+    check(
+        names(&lf, &accounts("$name=Acme,Acme%20Labs"), "$name").await,
+        expect![""],
+    );
+    check(
+        names(&lf, &accounts("$website[contains]=acme.example"), "$name").await,
+        expect!["Acme Labs, Acme"],
+    );
+    // EMAIL, URL and TELEPHONE default to contains.
+    check(
+        names(&lf, &accounts("$website=globex"), "$name").await,
+        expect!["Globex Acme"],
+    );
+    check(
+        names(&lf, &accounts("$headcount=51-200"), "$name").await,
+        expect!["Globex Acme, Acme Labs"],
+    );
+    check(
+        names(&lf, &accounts("$headcount[equal]=opt_hc_11_50"), "$name").await,
+        expect!["Acme"],
+    );
+    // An empty startsWith means "set and non-empty".
+    check(
+        names(&lf, &accounts("$name[startsWith]="), "$name").await,
+        expect!["Globex Acme, Acme Labs, Acme"],
+    );
+    check(
+        names(&lf, &accounts("$linkedIn[startsWith]="), "$name").await,
+        expect![""],
+    );
+    // Negation matches records without a value too.
+    check(
+        names(&lf, &accounts("$linkedIn[-startsWith]="), "$name").await,
+        expect!["Globex Acme, Acme Labs, Acme"],
+    );
+    check(
+        names(
+            &lf,
+            &accounts("$linkedIn[-equal]=https://www.linkedin.com/company/acme"),
+            "$name",
+        )
+        .await,
+        expect!["Globex Acme, Acme Labs, Acme"],
+    );
+    check(
+        names(&lf, &accounts("$headcount[-equal]=opt_hc_11_50"), "$name").await,
+        expect!["Globex Acme, Acme Labs"],
+    );
+    check(
+        names(&lf, &accounts("$name[startsWith]=&$headcount=lots"), "$name").await,
+        expect![[
+            r#"400 "invalid value for filter \"$headcount\": \"lots\" is not an option; options are: 1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001+""#
+        ]],
+    );
+}
+
+#[tokio::test]
+async fn number_datetime_checkbox_and_relationship_filters() {
+    let lf = Lf::new().await;
+    let labs = lf.account("Labs").await;
+    let globex = lf.account("Globex").await;
+    for (name, amount, close, account) in [
+        ("small", 5000, "2026-03-01T08:00:00Z", &labs),
+        ("big", 150000, "2026-03-02T08:00:00+01:00", &labs),
+        ("elsewhere", 250000, "2026-04-01T00:00:00Z", &globex),
+    ] {
+        lf.create(
+            "/v1/opportunities",
+            json!({"fields": {"$name": name, "$amount": amount, "$closeDate": close}, "relationships": {"$account": account}}),
+        )
+        .await;
+    }
+    let deals = |query: &str| format!("/v1/opportunities?{query}");
+    check(
+        names(&lf, &deals("$amount[greaterThanOrEqual]=100000"), "$name").await,
+        expect!["elsewhere, big"],
+    );
+    check(
+        names(&lf, &deals("$amount[greaterThan]=150000"), "$name").await,
+        expect!["elsewhere"],
+    );
+    check(
+        names(&lf, &deals("$amount[lessThan]=150000"), "$name").await,
+        expect!["small"],
+    );
+    check(
+        names(&lf, &deals("$amount[lessThanOrEqual]=150000"), "$name").await,
+        expect!["big, small"],
+    );
+    check(
+        names(&lf, &deals("$amount=5000"), "$name").await,
+        expect!["small"],
+    );
+    check(
+        names(&lf, &deals("$amount[-lessThan]=150000"), "$name").await,
+        expect!["elsewhere, big"],
+    );
+    check(
+        names(
+            &lf,
+            &deals("$closeDate[greaterThanOrEqual]=2026-03-02T07:00:00.000Z"),
+            "$name",
+        )
+        .await,
+        expect!["elsewhere, big"],
+    );
+    check(
+        names(&lf, &deals("$closeDate[equal]=2026-03-01T08:00:00.000Z"), "$name").await,
+        expect!["small"],
+    );
+    check(
+        names(&lf, &deals(&format!("$account={labs}")), "$name").await,
+        expect!["big, small"],
+    );
+    check(
+        names(
+            &lf,
+            &deals(&format!("%24account%5Bcontains%5D={labs},{globex}")),
+            "$name",
+        )
+        .await,
+        expect!["elsewhere, big, small"],
+    );
+    check(
+        names(&lf, &deals(&format!("$account[-equal]={labs}")), "$name").await,
+        expect!["elsewhere"],
+    );
+    check(
+        names(
+            &lf,
+            &deals(&format!("$account[equal]={labs}&$amount[greaterThan]=10000")),
+            "$name",
+        )
+        .await,
+        expect!["big"],
+    );
+
+    for (title, do_not_contact) in [("Chief Filter Officer", false), ("Filter Intern", true)] {
+        lf.create(
+            "/v1/contacts",
+            json!({"fields": {"$title": title, "$doNotContact": do_not_contact}}),
+        )
+        .await;
+    }
+    let contacts = |query: &str| format!("/v1/contacts?{query}");
+    check(
+        names(&lf, &contacts("$doNotContact[equal]=false"), "$title").await,
+        expect!["Chief Filter Officer"],
+    );
+    check(
+        names(&lf, &contacts("$doNotContact=true"), "$title").await,
+        expect!["Filter Intern"],
+    );
+    check(
+        names(&lf, &contacts("$title[startsWith]=chief"), "$title").await,
+        expect!["Chief Filter Officer"],
+    );
+}
+
+#[tokio::test]
+async fn custom_object_filters() {
+    let lf = Lf::with_custom_objects().await;
+    for (name, registered, electric, email) in [
+        ("Beetle", "2026-03-01", true, "a@dealer.example"),
+        ("Golf", "2026-03-02", false, "b@other.example"),
+    ] {
+        lf.create(
+            "/v1/objects/vehicles/values",
+            json!({"fields": {"name": name, "registeredOn": registered, "electric": electric, "emails": [email], "brand": "Fiat"}}),
+        )
+        .await;
+    }
+    let vehicles = |query: &str| format!("/v1/objects/vehicles?{query}");
+    // crmd's DATE fields filter like DATETIME ones, by day or by midnight UTC.
+    check(
+        names(&lf, &vehicles("registeredOn[greaterThan]=2026-03-01"), "name").await,
+        expect!["Golf"],
+    );
+    check(
+        names(
+            &lf,
+            &vehicles("registeredOn[lessThanOrEqual]=2026-03-01T00:00:00.000Z"),
+            "name",
+        )
+        .await,
+        expect!["Beetle"],
+    );
+    check(
+        names(&lf, &vehicles("emails[contains]=dealer"), "name").await,
+        expect!["Beetle"],
+    );
+    check(
+        names(&lf, &vehicles("electric=true"), "name").await,
+        expect!["Beetle"],
+    );
+    check(
+        names(&lf, &vehicles("brand=fiat"), "name").await,
+        expect!["Golf, Beetle"],
+    );
+    // Custom objects have no `status`: there it is a field name like any other.
+    check(
+        names(&lf, &vehicles("status=trashed"), "name").await,
+        expect![[r#"400 "unknown field or relationship \"status\" on object \"vehicles\"""#]],
+    );
+}

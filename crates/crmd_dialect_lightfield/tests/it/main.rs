@@ -1,0 +1,13 @@
+//! HTTP tests of the Lightfield dialect through crmd's whole router, in process.
+
+mod support;
+
+mod auth;
+mod custom_objects;
+mod errors;
+mod filters;
+mod history;
+mod paging;
+mod records;
+mod routes;
+mod wire;
