@@ -281,3 +281,58 @@ async fn custom_object_filters() {
         expect![[r#"400 "unknown field or relationship \"status\" on object \"vehicles\"""#]],
     );
 }
+
+#[tokio::test]
+async fn full_name_and_address_filters() {
+    let lf = Lf::new().await;
+    for (first, last, city) in [("Ada", "Lovelace", "London"), ("Ada King", "Byron", "Portland")] {
+        let title = format!("{first} {last}");
+        lf.create(
+            "/v1/contacts",
+            json!({"fields": {"$title": title, "$name": {"firstName": first, "lastName": last}}}),
+        )
+        .await;
+        lf.create(
+            "/v1/accounts",
+            json!({"fields": {"$name": title, "$primaryAddress": {"city": city, "country": "GB"}}}),
+        )
+        .await;
+    }
+    let contacts = |query: &str| format!("/v1/contacts?{query}");
+    check(
+        names(&lf, &contacts("$name=ada%20lovelace"), "$title").await,
+        expect!["Ada Lovelace"],
+    );
+    check(
+        names(&lf, &contacts("$name=Ada%20King%20Byron"), "$title").await,
+        expect!["Ada King Byron"],
+    );
+    check(
+        names(&lf, &contacts("$name[startsWith]=ada"), "$title").await,
+        expect!["Ada King Byron, Ada Lovelace"],
+    );
+    check(
+        names(&lf, &contacts("$name[startsWith]=Byron"), "$title").await,
+        expect!["Ada King Byron"],
+    );
+    let accounts = |query: &str| format!("/v1/accounts?{query}");
+    check(
+        names(&lf, &accounts("$primaryAddress[startsWith]=Port"), "$name").await,
+        expect!["Ada King Byron"],
+    );
+    check(
+        names(&lf, &accounts("$primaryAddress=London"), "$name").await,
+        expect![[
+            r#"400 "invalid value for filter \"$primaryAddress\": expected an address as a JSON object, got \"London\"""#
+        ]],
+    );
+    check(
+        names(
+            &lf,
+            &accounts("$primaryAddress=%7B%22city%22%3A%22London%22%2C%22country%22%3A%22GB%22%7D"),
+            "$name",
+        )
+        .await,
+        expect!["Ada Lovelace"],
+    );
+}
