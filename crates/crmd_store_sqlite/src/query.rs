@@ -426,11 +426,12 @@ impl Compiler<'_> {
             Op::Lt(value) | Op::Lte(value) | Op::Gt(value) | Op::Gte(value) => {
                 let operator = comparison_operator(op);
                 let bound = Self::text_values(subject, std::slice::from_ref(value))?;
-                self.any_element(
-                    expression,
-                    &format!("COLLATE NOCASE {operator} "),
-                    bound.into_iter().take(1).collect(),
-                );
+                match bound.into_iter().next() {
+                    Some(first) => {
+                        self.any_element(expression, &format!("COLLATE NOCASE {operator} "), vec![first])
+                    }
+                    None => self.sql.push("0"),
+                }
             }
             Op::StartsWith(prefix) if prefix.is_empty() => self.is_set(subject, expression),
             Op::StartsWith(prefix) => {
