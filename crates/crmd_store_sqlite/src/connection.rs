@@ -171,3 +171,57 @@ pub(crate) fn migrate(connection: &Connection, migrations: &[Migration]) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_use_wal_and_the_chosen_durability_and_readers_only_read() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("test.db");
+        for (durability, expected) in [(Durability::Full, 2), (Durability::Relaxed, 1)] {
+            let writer = open_writer(&path, durability).unwrap();
+            let mode: String = writer
+                .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+                .unwrap();
+            let synchronous: i64 = writer
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap();
+            let foreign_keys: i64 = writer
+                .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+                .unwrap();
+            let busy_timeout: i64 = writer
+                .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(
+                (mode.as_str(), synchronous, foreign_keys, busy_timeout),
+                ("wal", expected, 0, 5000)
+            );
+        }
+        let writer = open_writer(&path, Durability::Full).unwrap();
+        migrate(&writer, WORKSPACE_MIGRATIONS).unwrap();
+        migrate(&writer, WORKSPACE_MIGRATIONS).unwrap();
+        let applied: i64 = writer
+            .query_row("SELECT COUNT(*) FROM _migrations", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(
+            applied,
+            WORKSPACE_MIGRATIONS.len() as i64,
+            "each migration runs once"
+        );
+
+        let reader = open_reader(&path).unwrap();
+        assert!(
+            reader
+                .execute("INSERT INTO records (id, object_type_id) VALUES (1, 'x')", [])
+                .is_err()
+        );
+        let matched: bool = reader
+            .query_row("SELECT crmd_token_match('Acme, Inc.', 'inc')", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert!(matched, "readers have the token function");
+    }
+}

@@ -11,6 +11,25 @@
 //! [`Durability::Relaxed`] (`synchronous=NORMAL`) survives process crashes but may lose the
 //! last moments of acknowledged writes on power loss or an OS crash, and never corrupts.
 //! Reads use a pool of read-only connections and never wait for the writer.
+//!
+//! Tables of a workspace database (fixed ones in `migrations/workspace/`):
+//!
+//! | table | holds |
+//! |---|---|
+//! | `r_<object type id>` | one row per record: `id`, `created_at`, `updated_at`, `trashed_at`, `external_id` (all ms or text), then one column per field named by the field id |
+//! | `records` | every record's id, object type id and `trashed_at`: existence, type and trash state in one lookup |
+//! | `edges` | links `(src, rel_id, dst, label, created_seq)`, always from the relationship's source end to its target end |
+//! | `unique_values` | `(field_id, lowercased value) → record_id` for unique fields of active records |
+//! | `changes` | the change log, `seq` gapless; `payload` is JSON with each field's type, old and new value |
+//! | `field_history` | `(record_id, field_id, seq) → value` (storage JSON, NULL when cleared) |
+//! | `_schema`, `counters`, `_migrations` | the schema as JSON with its version, the next record id and seq, applied migrations |
+//!
+//! Column types by field type: short text (TEXT, EMAIL, URL, TELEPHONE, SOCIAL_HANDLE)
+//! `TEXT COLLATE NOCASE`; MARKDOWN and HTML `TEXT`; NUMBER `REAL`; CURRENCY `INTEGER`
+//! holding the amount × 10^4; CHECKBOX `INTEGER` 0/1; DATETIME `INTEGER` ms; DATE `TEXT`
+//! `YYYY-MM-DD`; SINGLE_SELECT `TEXT` option id; MULTI_SELECT and multiple values `TEXT` JSON
+//! array; ADDRESS and FULL_NAME `TEXT` JSON ([`crmd_store::codec`]). Every scalar column is
+//! indexed, and so are `created_at`, `updated_at` and `external_id`.
 
 mod catalog;
 mod connection;
