@@ -336,3 +336,125 @@ pub(crate) fn load_counters(connection: &Connection) -> StoreResult<(u64, u64)> 
     let next_seq = u64::try_from(next_seq.max(max_seq + 1)).unwrap_or(1);
     Ok((next_record_id, next_seq))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::{WORKSPACE_MIGRATIONS, migrate, open_writer};
+    use crmd_core::Schema;
+
+    fn writer() -> (WriterCtx, tempfile::TempDir) {
+        let folder = tempfile::tempdir().unwrap();
+        let connection = open_writer(&folder.path().join("w.db"), crate::Durability::Full).unwrap();
+        migrate(&connection, WORKSPACE_MIGRATIONS).unwrap();
+        connection.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
+        let layout = Arc::new(ArcSwap::from_pointee(
+            Layout::new(Arc::new(Schema::default())).unwrap(),
+        ));
+        (
+            WriterCtx::new(connection, layout, Arc::new(Stats::default()), 1, 1),
+            folder,
+        )
+    }
+
+    fn insert(size: usize) -> impl FnOnce(&mut WriterCtx) -> StoreResult<u64> + Send + 'static {
+        move |ctx| {
+            ctx.connection
+                .execute("INSERT INTO t (x) VALUES (?1)", [vec![7_u8; size]])
+                .map_err(crate::error::sqlite_error)?;
+            ctx.next_seq += 1;
+            Ok(ctx.next_seq)
+        }
+    }
+
+    fn rows(ctx: &WriterCtx) -> i64 {
+        ctx.connection
+            .query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_failing_job_rolls_back_alone_and_the_group_commits_once() {
+        let (mut ctx, _folder) = writer();
+        let (first, first_result) = closure_job(insert(10));
+        let (failing, failing_result) = closure_job(|ctx: &mut WriterCtx| -> StoreResult<u64> {
+            insert(10)(ctx)?;
+            ctx.next_record_id = 99;
+            Err(StoreError::Conflict("no".to_owned()))
+        });
+        let (last, last_result) = closure_job(insert(10));
+        run_group(&mut ctx, vec![first, failing, last]);
+        assert_eq!(first_result.blocking_recv().unwrap().unwrap(), 2);
+        assert!(matches!(
+            failing_result.blocking_recv().unwrap(),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(
+            last_result.blocking_recv().unwrap().unwrap(),
+            3,
+            "the failed job's counters were undone"
+        );
+        assert_eq!(rows(&ctx), 2, "the failed job's row was rolled back");
+        assert_eq!((ctx.next_record_id, ctx.next_seq), (1, 3));
+        assert_eq!(ctx.stats.commits.load(Ordering::Relaxed), 1);
+        assert_eq!(ctx.stats.committed_jobs.load(Ordering::Relaxed), 2);
+        let persisted: i64 = ctx
+            .connection
+            .query_row("SELECT next_seq FROM counters", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(persisted, 3, "counters are saved with the group");
+        assert!(ctx.connection.is_autocommit(), "the group's transaction is over");
+    }
+
+    #[test]
+    fn a_full_disk_answers_storage_full_and_writes_go_on_after() {
+        let (mut ctx, _folder) = writer();
+        let pages: i64 = ctx
+            .connection
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap();
+        ctx.connection
+            .execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2))
+            .unwrap();
+        let (small, small_result) = closure_job(insert(10));
+        let (huge, huge_result) = closure_job(insert(1 << 20));
+        run_group(&mut ctx, vec![small, huge]);
+        let huge_outcome = huge_result.blocking_recv().unwrap();
+        assert!(
+            matches!(huge_outcome, Err(StoreError::StorageFull(_))),
+            "{huge_outcome:?}"
+        );
+        let small_outcome = small_result.blocking_recv().unwrap();
+        assert!(
+            matches!(small_outcome, Ok(_) | Err(StoreError::StorageFull(_))),
+            "the other job either commits or shares the full-disk error: {small_outcome:?}"
+        );
+        let committed = i64::from(small_outcome.is_ok());
+        assert_eq!(rows(&ctx), committed, "nothing of the failed job was written");
+
+        ctx.connection
+            .execute_batch("PRAGMA max_page_count = 1000000")
+            .unwrap();
+        let (after, after_result) = closure_job(insert(1 << 20));
+        run_group(&mut ctx, vec![after]);
+        assert!(
+            after_result.blocking_recv().unwrap().is_ok(),
+            "writes resume once there is space"
+        );
+        assert_eq!(rows(&ctx), committed + 1);
+    }
+
+    #[test]
+    fn a_panicking_job_is_an_error_not_a_dead_writer() {
+        let (mut ctx, _folder) = writer();
+        let (panicking, panicking_result) =
+            closure_job(|_: &mut WriterCtx| -> StoreResult<u64> { panic!("bug in a job") });
+        let (fine, fine_result) = closure_job(insert(1));
+        run_group(&mut ctx, vec![panicking, fine]);
+        assert!(matches!(
+            panicking_result.blocking_recv().unwrap(),
+            Err(StoreError::Backend(_))
+        ));
+        assert!(fine_result.blocking_recv().unwrap().is_ok());
+    }
+}
