@@ -64,6 +64,7 @@ where
     H: Handler<T, Arc<AppState>>,
     T: 'static,
 {
+    // The table uses GET, POST and DELETE only, which all have a filter.
     let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
     Route {
         method,

@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use crmd_core::{ErrorCode, FieldDef, HistoryEntry, Timestamp, Value};
 use crmd_http::AppState;
+use crmd_service::Action;
 use std::sync::Arc;
 
 /// One entry of the response: a run of identical consecutive values.
@@ -83,9 +84,13 @@ pub(crate) async fn field_history(
     target: RecordTarget,
     RawQuery(query): RawQuery,
 ) -> Result<Json<wire::FieldHistory>, ApiError> {
-    let (after, limit) = filter::history_params(&filter::query_pairs(query.as_deref()))?;
     let collection = &target.collection;
     let object_type = &collection.object_type;
+    state
+        .crm
+        .authorize(&collection.actor, object_type, Action::Read)
+        .map_err(|error| collection.error(error))?;
+    let (after, limit) = filter::history_params(&filter::query_pairs(query.as_deref()))?;
     let field_key = target.param("field_key");
     // Fetch until one run more than the page holds has begun (so the last run of the
     // page is complete), or the history is exhausted.

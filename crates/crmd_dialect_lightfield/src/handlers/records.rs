@@ -37,6 +37,10 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<wire::Page>, ApiError> {
     let object_type = &collection.object_type;
+    state
+        .crm
+        .authorize(&collection.actor, object_type, Action::Read)
+        .map_err(|error| collection.error(error))?;
     let pairs = filter::query_pairs(query.as_deref());
     let query = filter::list_query(object_type.schema(), object_type, &pairs, !collection.is_custom)?;
     let page = state
