@@ -56,6 +56,9 @@ async fn missing_scope_is_403_naming_it() {
         lf.as_key(&reader, Method::GET, "/v1/contacts", None).await,
         lf.as_key(&reader, Method::GET, "/v1/contacts/definitions", None)
             .await,
+        // Permission is checked before the list parameters too.
+        lf.as_key(&reader, Method::GET, "/v1/contacts?%24bogus=1&limit=99", None)
+            .await,
         lf.as_key(&reader, Method::GET, "/v1/objects", None).await,
         lf.as_key(&reader, Method::GET, "/v1/objects/vehicles", None)
             .await,
@@ -68,6 +71,7 @@ async fn missing_scope_is_403_naming_it() {
             "403 forbidden - -: the API key lacks the scope \"accounts:delete\"",
             "403 forbidden - -: the API key lacks the scope \"accounts:restore\"",
             "403 forbidden - -: the API key lacks the scope \"accounts:restore\"",
+            "403 forbidden - -: the API key lacks the scope \"contacts:read\"",
             "403 forbidden - -: the API key lacks the scope \"contacts:read\"",
             "403 forbidden - -: the API key lacks the scope \"contacts:read\"",
             "403 forbidden - -: the API key lacks the scope \"custom_objects:read\"",
