@@ -3,6 +3,7 @@ of a link always agree; bad ids, trashed ids and the 25-id write limit."""
 
 from __future__ import annotations
 
+import pytest
 from lightfield import BadRequestError, UnprocessableEntityError
 
 from kinds import new_account
@@ -174,3 +175,48 @@ def test_more_than_25_ids_is_422(lf):
     with api_error(UnprocessableEntityError, 422, code="relationship_write_limit_exceeded"):
         lf.account.update(account.id, relationships={"$contact": {"remove": contacts[:25], "add": contacts[25]}})
     assert len(related(lf.account.retrieve(account.id), "$contact")) == 25
+
+
+def test_write_limit_counts_across_relationships(lf):
+    # 13 contacts plus 13 vehicles in one body: 26 ids in all (spec §3.6).
+    contacts = [new_contact(lf, "limit") for _ in range(13)]
+    vehicles = [lf.object.create("vehicles", fields={"name": unique("limit")}).id for _ in range(13)]
+    name = unique("limit")
+    with api_error(UnprocessableEntityError, 422, code="relationship_write_limit_exceeded"):
+        lf.account.create(fields={"$name": name}, relationships={"$contact": contacts, "vehicles": vehicles})
+    assert lf.account.list(extra_query={"$name[equal]": name}).total_count == 0
+    account = lf.account.create(fields={"$name": name}, relationships={"$contact": contacts, "vehicles": vehicles[:12]})
+    assert len(related(account, "$contact")) == 13 and len(related(account, "vehicles")) == 12
+
+
+def test_has_one_moves_when_written_from_the_many_side(lf):
+    first, second = new_account(lf), new_account(lf)
+    vehicle = lf.object.create("vehicles", fields={"name": unique("car")}, relationships={"owner_account": first})
+    # Adding the vehicle to another account's HAS_MANY side takes it from the first: the
+    # vehicle has one owner.
+    lf.account.update(second, relationships={"vehicles": {"add": vehicle.id}})
+    assert related(lf.object.retrieve(vehicle.id, entity_slug="vehicles"), "owner_account") == [second]
+    assert related(lf.account.retrieve(first), "vehicles") == []
+    assert related(lf.account.retrieve(second), "vehicles") == [vehicle.id]
+    lf.account.update(second, relationships={"vehicles": {"remove": vehicle.id}})
+    assert related(lf.object.retrieve(vehicle.id, entity_slug="vehicles"), "owner_account") == []
+
+
+def test_has_one_takes_one_id(lf):
+    first, second = new_account(lf), new_account(lf)
+    name = unique("car")
+    with pytest.raises((BadRequestError, UnprocessableEntityError)):
+        lf.object.create("vehicles", fields={"name": name}, relationships={"owner_account": [first, second]})
+    assert lf.object.list("vehicles", extra_query={"name[equal]": name}).total_count == 0
+
+
+def test_relationship_filters(lf):
+    account = new_account(lf)
+    linked = new_contact(lf, "rel-filter")
+    unlinked = new_contact(lf, "rel-filter")
+    lf.account.update(account, relationships={"$contact": {"add": linked}})
+    assert [c.id for c in lf.contact.list(extra_query={"$account": account}).data] == [linked]
+    assert unlinked not in [c.id for c in lf.contact.list(extra_query={"$account[contains]": account}).data]
+    vehicle = lf.object.create("vehicles", fields={"name": unique("car")}, relationships={"owner_account": account})
+    assert [v.id for v in lf.object.list("vehicles", extra_query={"owner_account[equal]": account}).data] == [vehicle.id]
+    assert [a.id for a in lf.account.list(extra_query={"vehicles": vehicle.id}).data] == [account]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import signal
+import threading
+import time
 
-from lightfield import NotFoundError
+from lightfield import APIConnectionError, InternalServerError, NotFoundError
 
 from support import OWNER_MEMBER_ID, api_error, ids, related
 
@@ -108,3 +110,67 @@ def test_records_and_relationships_survive_a_restart(start_server, crmd):
     assert server.signal_stop(signal.SIGINT) == 0, server.stderr_text()[-4000:]
     server.start()
     assert server.client().account.retrieve(fresh.id).fields["$name"].value == "After restart"
+
+
+def test_acknowledged_writes_survive_a_crash(start_server):
+    # `durability = full` is the default: a 2xx means the write is on disk, so even SIGKILL
+    # loses nothing that was acknowledged.
+    server = start_server("crash", apply_schema=False)
+    lf = server.client()
+    account = lf.account.create(fields={"$name": "Crash test"})
+    acknowledged = [
+        lf.contact.create(fields={"$title": f"c{index}"}, relationships={"$account": account.id}).id
+        for index in range(20)
+    ]
+    lf.account.update(account.id, fields={"$name": "Crash test, renamed"})
+
+    server.signal_stop(signal.SIGKILL)
+    server.start()
+    lf = server.client()
+
+    assert lf.account.retrieve(account.id).fields["$name"].value == "Crash test, renamed"
+    assert sorted(related(lf.account.retrieve(account.id), "$contact"), key=int) == acknowledged
+    assert sorted(ids(lf.contact.list()), key=int) == acknowledged
+
+
+def test_sigterm_finishes_in_flight_writes(start_server):
+    # Writers keep going while the server is told to stop; every write that got a 2xx must
+    # be there after the restart, and the server must exit cleanly.
+    server = start_server("drain", apply_schema=False)
+    clients = [server.client() for _ in range(4)]
+    acknowledged: "list[str]" = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + 20
+
+    def write(client, worker):
+        for index in range(10_000):
+            if time.monotonic() > stop_at:
+                return
+            try:
+                record_id = client.account.create(fields={"$name": f"w{worker}-{index}"}).id
+            except (APIConnectionError, InternalServerError):
+                return
+            with lock:
+                acknowledged.append(record_id)
+
+    threads = [threading.Thread(target=write, args=(client, worker)) for worker, client in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(acknowledged) < 40 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.signal_stop(signal.SIGTERM) == 0, server.stderr_text()[-4000:]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(acknowledged) >= 40
+
+    server.start()
+    lf = server.client()
+    seen = []
+    for page_offset in range(0, 100_000, 25):
+        page = lf.account.list(offset=page_offset)
+        seen += ids(page)
+        if len(page.data) < 25:
+            break
+    assert set(acknowledged) <= set(seen)

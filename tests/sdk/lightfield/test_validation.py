@@ -89,8 +89,10 @@ def test_missing_required_relationship_is_422(lf):
 def test_unique_value_is_409(lf):
     vin = unique("VIN")
     first = lf.object.create("vehicles", fields={"name": unique("car"), "vin": vin})
-    with api_error(ConflictError, 409, code="unique_violation"):
+    with api_error(ConflictError, 409, code="unique_violation", param="fields.vin") as info:
         lf.object.create("vehicles", fields={"name": unique("car"), "vin": vin})
+    # The SDK retries 409s unless told not to; a duplicate never succeeds on retry (spec §7.8).
+    assert info.value.response.headers.get("x-should-retry") == "false"
     assert lf.object.list("vehicles", extra_query={"vin[equal]": vin}).total_count == 1
 
     second = lf.object.create("vehicles", fields={"name": unique("car"), "vin": unique("VIN")})
@@ -107,6 +109,7 @@ def test_unique_value_is_409(lf):
 def test_unique_email_is_409(lf):
     email = f"{unique('dup')}@example.com"
     lf.contact.create(fields={"$email": [email]})
-    with api_error(ConflictError, 409, code="unique_violation"):
+    with api_error(ConflictError, 409, code="unique_violation", param="fields.$email"):
         lf.contact.create(fields={"$email": [f"other-{email}", email]})
     assert lf.contact.list(extra_query={"$email[contains]": email}).total_count == 1
+
