@@ -82,3 +82,32 @@ def test_revoked_key_stops_working_at_once(crmd, server, make_client):
         client.auth.validate()
     with api_error(AuthenticationError, 401):
         client.account.list(limit=1)
+
+
+def test_trash_listing_with_the_restore_scope(crmd, server, lf, make_client):
+    name = unique("trash-scope")
+    account = lf.account.create(fields={"$name": name})
+    lf.account.delete(account.id)
+    restorer = make_client(crmd.keys_create(server.data_dir, scopes=["accounts:read", "accounts:restore"]))
+    trashed = restorer.account.list(status="trashed", extra_query={"$name[equal]": name})
+    assert [record.id for record in trashed.data] == [account.id]
+    assert restorer.account.restore(account.id).id == account.id
+    with api_error(PermissionDeniedError, 403):
+        restorer.account.delete(account.id)
+
+
+def test_custom_object_scopes(crmd, server, lf, make_client):
+    vehicle = lf.object.create("vehicles", fields={"name": unique("scoped-car")})
+    reader = make_client(crmd.keys_create(server.data_dir, scopes=["custom_objects:read"]))
+    assert "vehicles" in {entry.object_type for entry in reader.object.list_definitions().data}
+    assert reader.object.definitions("vehicles").object_type == "vehicles"
+    assert reader.object.retrieve(vehicle.id, entity_slug="vehicles").id == vehicle.id
+    assert reader.object.list("vehicles", limit=1).total_count >= 1
+    with api_error(PermissionDeniedError, 403):
+        reader.object.create("vehicles", fields={"name": unique("nope")})
+    with api_error(PermissionDeniedError, 403):
+        reader.object.update(vehicle.id, entity_slug="vehicles", fields={"name": "nope"})
+    with api_error(PermissionDeniedError, 403):
+        reader.object.delete(vehicle.id, entity_slug="vehicles")
+    with api_error(PermissionDeniedError, 403):
+        reader.account.list()

@@ -247,3 +247,26 @@ def test_field_history_of_select_shows_labels(lf):
     assert [entry.display_value for entry in history.data] == ["Closed Won", "Discovery"]
     assert [entry.value_type for entry in history.data] == ["SINGLE_SELECT", "SINGLE_SELECT"]
     assert [entry.is_create for entry in history.data] == [False, True]
+
+
+def test_field_history_defaults_to_20_and_caps_limit_at_100(lf):
+    vehicle = lf.object.create("vehicles", fields={"name": unique("hist"), "mileage": 0})
+    for mileage in range(1, 25):
+        lf.object.update(vehicle.id, entity_slug="vehicles", fields={"mileage": mileage})
+    page = lf.object.field_history("mileage", entity_slug="vehicles", id=vehicle.id)
+    assert [entry.value for entry in page.data] == list(range(24, 4, -1))
+    assert page.has_more is True and page.next_cursor
+    rest = lf.object.field_history("mileage", entity_slug="vehicles", id=vehicle.id, after=page.next_cursor)
+    assert [entry.value for entry in rest.data] == [4, 3, 2, 1, 0]
+    assert rest.has_more is False
+    whole = lf.object.field_history("mileage", entity_slug="vehicles", id=vehicle.id, limit=100)
+    assert len(whole.data) == 25 and whole.data[-1].is_create is True
+    for limit in (0, 101):
+        with api_error(BadRequestError, 400, param="limit"):
+            lf.object.field_history("mileage", entity_slug="vehicles", id=vehicle.id, limit=limit)
+
+
+def test_field_history_of_a_relationship_is_400(lf):
+    account = lf.account.create(fields={"$name": unique("hist-rel")})
+    with api_error(BadRequestError, 400):
+        lf.account.field_history("$contact", id=account.id)

@@ -58,7 +58,9 @@ def test_filters_page_too(lf, widgets):
     assert ids(first) + ids(second) == list(reversed(widgets[10:]))
 
 
-@pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 26}, {"limit": -1}, {"offset": -1}])
+@pytest.mark.parametrize(
+    "query", [{"limit": 0}, {"limit": 26}, {"limit": -1}, {"limit": "abc"}, {"offset": -1}, {"offset": "abc"}]
+)
 def test_out_of_range_paging_is_400(lf, widgets, query):
     param = next(iter(query))
     with api_error(BadRequestError, 400, param=param):

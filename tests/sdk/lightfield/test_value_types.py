@@ -168,6 +168,7 @@ def test_every_type_round_trips_normalised(lf, definitions):
         ("phones", ["(503) 555-0100 ext:7"], ["+15035550100;ext=7"]),
         ("phones", ["503.555.0100 #100"], ["+15035550100;ext=100"]),
         ("phones", "+1 503 555 0100", ["+15035550100"]),
+        ("phones", ["(202) 555-0143"], ["+12025550143"]),
         ("emails", "solo@dealer.example", ["solo@dealer.example"]),
         ("brand", "opt_fiat", "opt_fiat"),
         ("brand", "  fiat ", "opt_fiat"),
@@ -263,3 +264,10 @@ def test_bad_standard_values_are_400(lf):
             fields={"$name": unique("bad"), "$stage": "Won-ish"},
             relationships={"$account": new_account(lf)},
         )
+
+
+def test_social_handles_tolerate_subdomains_and_query_strings(lf):
+    # Regional subdomains and query strings are accepted (spec §3.4).
+    vehicle = create(lf, profile="https://uk.linkedin.com/in/jane-doe?trk=public_profile")
+    profile = value_of(vehicle, "profile")
+    assert isinstance(profile, str) and "linkedin.com/in/jane-doe" in profile
