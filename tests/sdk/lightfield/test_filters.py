@@ -95,6 +95,8 @@ def test_contact_filters(lf):
 
     assert found({}) == [second.id, first.id]
     assert found({"$email[contains]": f"{marker}@customer.example"}) == [first.id]
+    # No operator means `contains` for types without `equal` (spec §5.2).
+    assert ids(lf.contact.list(extra_query={"$email": f"{marker}@other"})) == [second.id]
     assert found({"$doNotContact[equal]": "false"}) == [first.id]
     assert found({"$doNotContact": True}) == [second.id]
     assert found({"$title[startsWith]": "Chief"}) == [first.id]

@@ -13,6 +13,7 @@ from support import (
     check_matches_definitions,
     check_record,
     option_id,
+    plain,
     related,
     unique,
     value_of,
@@ -73,6 +74,11 @@ def test_definitions_cover_every_type(definitions):
     for key, definition in fields.items():
         assert definition.label, key
         assert not definition.read_only, key
+    # Only some types carry configuration; the rest have an empty `typeConfiguration` (spec §4.1).
+    configured = {"CURRENCY", "EMAIL", "TELEPHONE", "URL", "SOCIAL_HANDLE", "SINGLE_SELECT", "MULTI_SELECT"}
+    for key, definition in fields.items():
+        if definition.value_type not in configured:
+            assert plain(definition.type_configuration) == {}, key
     owner = definitions.relationship_definitions["owner_account"]
     assert (owner.object_type, owner.cardinality, owner.label) == ("account", "HAS_ONE", "Owner")
 
@@ -221,6 +227,7 @@ BAD_VALUES = [
     ("notes", 42),
     ("mileage", "twelve"),
     ("mileage", 1.234),
+    ("mileage", 9007199254740993),
     ("price", "EUR 5"),
     ("electric", "yes"),
     ("soldAt", "next tuesday"),
@@ -234,6 +241,7 @@ BAD_VALUES = [
     ("brand", "Tesla"),
     ("features", ["Sunroof", "Jetpack"]),
     ("features", "Sunroof,Jetpack"),
+    ("features", [1, 2]),
     ("garage", {"city": "Portland", "country": "USA"}),
     ("garage", "9 Harbor Rd, Portland"),
     ("driver", "Ada Lovelace"),
