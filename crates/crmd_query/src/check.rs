@@ -19,7 +19,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_conditions: 100, max_depth: 8, max_sort_keys: 8, max_in_values: 1000, max_page_size: 1000 }
+        Limits {
+            max_conditions: 100,
+            max_depth: 8,
+            max_sort_keys: 8,
+            max_in_values: 1000,
+            max_page_size: 1000,
+        }
     }
 }
 
@@ -35,7 +41,10 @@ pub fn operator_allowed(field_type: FieldType, op: &Op) -> bool {
         Op::IsSet => true,
         Op::Eq(_) | Op::In(_) => !field_type.is_long_text(),
         Op::Lt(_) | Op::Lte(_) | Op::Gt(_) | Op::Gte(_) => {
-            matches!(field_type, T::Number | T::Currency | T::Datetime | T::Date | T::Text)
+            matches!(
+                field_type,
+                T::Number | T::Currency | T::Datetime | T::Date | T::Text
+            )
         }
         Op::StartsWith(_) => is_textual,
         Op::Contains(_) | Op::ContainsToken(_) => is_textual || field_type.is_long_text(),
@@ -59,16 +68,29 @@ fn op_name(op: &Op) -> &'static str {
 
 /// Verifies that every key exists, every operator suits its field type and the query is
 /// within `limits`.
-pub fn check(schema: &Schema, object_type: &ObjectType, query: &Query, limits: &Limits) -> Result<(), QueryError> {
+pub fn check(
+    schema: &Schema,
+    object_type: &ObjectType,
+    query: &Query,
+    limits: &Limits,
+) -> Result<(), QueryError> {
     if query.page.limit() > limits.max_page_size {
-        return Err(QueryError::TooLarge { what: "page size", limit: u64::from(limits.max_page_size) });
+        return Err(QueryError::TooLarge {
+            what: "page size",
+            limit: u64::from(limits.max_page_size),
+        });
     }
     if query.sort.len() > limits.max_sort_keys {
-        return Err(QueryError::TooLarge { what: "number of sort keys", limit: limits.max_sort_keys as u64 });
+        return Err(QueryError::TooLarge {
+            what: "number of sort keys",
+            limit: limits.max_sort_keys as u64,
+        });
     }
     for SortKey { target, .. } in &query.sort {
         if let Target::Field(key) = target {
-            let field = object_type.field(key).ok_or_else(|| unknown_field(object_type, key))?;
+            let field = object_type
+                .field(key)
+                .ok_or_else(|| unknown_field(object_type, key))?;
             if field.field_type.is_long_text() || field.is_multiple() || field.field_type.is_compound() {
                 return Err(QueryError::UnsupportedOperator {
                     key: key.clone(),
@@ -86,7 +108,10 @@ pub fn check(schema: &Schema, object_type: &ObjectType, query: &Query, limits: &
 }
 
 fn unknown_field(object_type: &ObjectType, key: &str) -> QueryError {
-    QueryError::UnknownField { object_type: object_type.slug.clone(), key: key.to_owned() }
+    QueryError::UnknownField {
+        object_type: object_type.slug.clone(),
+        key: key.to_owned(),
+    }
 }
 
 fn check_filter(
@@ -98,7 +123,10 @@ fn check_filter(
     conditions: &mut usize,
 ) -> Result<(), QueryError> {
     if depth > limits.max_depth {
-        return Err(QueryError::TooLarge { what: "filter depth", limit: limits.max_depth as u64 });
+        return Err(QueryError::TooLarge {
+            what: "filter depth",
+            limit: limits.max_depth as u64,
+        });
     }
     match filter {
         Filter::And(children) | Filter::Or(children) => {
@@ -111,28 +139,42 @@ fn check_filter(
         Filter::Cond { target, op } => {
             *conditions += 1;
             if *conditions > limits.max_conditions {
-                return Err(QueryError::TooLarge { what: "number of filters", limit: limits.max_conditions as u64 });
+                return Err(QueryError::TooLarge {
+                    what: "number of filters",
+                    limit: limits.max_conditions as u64,
+                });
             }
             if let Op::In(values) = op
                 && values.len() > limits.max_in_values
             {
-                return Err(QueryError::TooLarge { what: "number of values in one filter", limit: limits.max_in_values as u64 });
+                return Err(QueryError::TooLarge {
+                    what: "number of values in one filter",
+                    limit: limits.max_in_values as u64,
+                });
             }
             let Target::Field(key) = target else {
                 return Ok(());
             };
-            let field = object_type.field(key).ok_or_else(|| unknown_field(object_type, key))?;
+            let field = object_type
+                .field(key)
+                .ok_or_else(|| unknown_field(object_type, key))?;
             if operator_allowed(field.field_type, op) {
                 Ok(())
             } else {
-                Err(QueryError::UnsupportedOperator { key: key.clone(), op: op_name(op), field_type: field.field_type.as_str() })
+                Err(QueryError::UnsupportedOperator {
+                    key: key.clone(),
+                    op: op_name(op),
+                    field_type: field.field_type.as_str(),
+                })
             }
         }
         Filter::Related { key, op } => {
             *conditions += 1;
-            let side = schema.relationship(&object_type.slug, key).ok_or_else(|| QueryError::UnknownRelationship {
-                object_type: object_type.slug.clone(),
-                key: key.clone(),
+            let side = schema.relationship(&object_type.slug, key).ok_or_else(|| {
+                QueryError::UnknownRelationship {
+                    object_type: object_type.slug.clone(),
+                    key: key.clone(),
+                }
             })?;
             match op {
                 RelatedOp::AnyOf(ids) if ids.len() > limits.max_in_values => Err(QueryError::TooLarge {
@@ -142,7 +184,10 @@ fn check_filter(
                 RelatedOp::AnyOf(_) | RelatedOp::IsSet => Ok(()),
                 RelatedOp::Matches(inner) => {
                     let related_type = schema.object_type(side.target_type()).ok_or_else(|| {
-                        QueryError::UnknownRelationship { object_type: object_type.slug.clone(), key: key.clone() }
+                        QueryError::UnknownRelationship {
+                            object_type: object_type.slug.clone(),
+                            key: key.clone(),
+                        }
                     })?;
                     check_filter(schema, related_type, inner, limits, depth + 1, conditions)
                 }
@@ -185,14 +230,22 @@ mod tests {
             display_field: Some("name".into()),
             scope: "custom_objects".into(),
             names: BTreeMap::new(),
-            fields: vec![field("name", FieldType::Text), field("speed", FieldType::Number), field("notes", FieldType::Markdown)],
+            fields: vec![
+                field("name", FieldType::Text),
+                field("speed", FieldType::Number),
+                field("notes", FieldType::Markdown),
+            ],
         }
     }
 
     #[track_caller]
     fn check_filter_only(filter: Filter, expected: Expect) {
         let object_type = vehicles();
-        let schema = Schema { version: 1, object_types: vec![object_type.clone()], relationships: vec![] };
+        let schema = Schema {
+            version: 1,
+            object_types: vec![object_type.clone()],
+            relationships: vec![],
+        };
         let query = Query {
             filter: Some(filter),
             sort: vec![],
@@ -204,7 +257,10 @@ mod tests {
     }
 
     fn cond(key: &str, op: Op) -> Filter {
-        Filter::Cond { target: Target::Field(key.into()), op }
+        Filter::Cond {
+            target: Target::Field(key.into()),
+            op,
+        }
     }
 
     #[test]

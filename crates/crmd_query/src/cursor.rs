@@ -30,7 +30,10 @@ impl Cursor {
             return None;
         }
         let last_id = items.remove(0).as_u64().map(RecordId)?;
-        Some(Cursor { sort_values: items, last_id })
+        Some(Cursor {
+            sort_values: items,
+            last_id,
+        })
     }
 }
 
@@ -40,7 +43,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let cursor = Cursor { sort_values: vec![serde_json::json!("Acme"), serde_json::json!(null)], last_id: RecordId(7) };
+        let cursor = Cursor {
+            sort_values: vec![serde_json::json!("Acme"), serde_json::json!(null)],
+            last_id: RecordId(7),
+        };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("not a cursor"), None);
         assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode("[]")), None);

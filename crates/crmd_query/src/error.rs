@@ -8,7 +8,11 @@ pub enum QueryError {
     #[error("unknown relationship {key:?} on object {object_type:?}")]
     UnknownRelationship { object_type: String, key: String },
     #[error("operator {op} is not supported for {field_type} field {key:?}")]
-    UnsupportedOperator { key: String, op: &'static str, field_type: &'static str },
+    UnsupportedOperator {
+        key: String,
+        op: &'static str,
+        field_type: &'static str,
+    },
     #[error("invalid value for {key:?}: {reason}")]
     InvalidValue { key: String, reason: String },
     #[error("{what} exceeds the limit of {limit}")]

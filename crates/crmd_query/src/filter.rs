@@ -20,7 +20,10 @@ impl Query {
     pub fn newest_first(limit: u32) -> Query {
         Query {
             filter: None,
-            sort: vec![SortKey { target: Target::CreatedAt, is_descending: true }],
+            sort: vec![SortKey {
+                target: Target::CreatedAt,
+                is_descending: true,
+            }],
             page: Page::Offset { offset: 0, limit },
             with_total: false,
             trashed: Trashed::Exclude,
@@ -81,9 +84,15 @@ pub enum Filter {
     Or(Vec<Filter>),
     Not(Box<Filter>),
     /// A predicate on a field or a system attribute of the record.
-    Cond { target: Target, op: Op },
+    Cond {
+        target: Target,
+        op: Op,
+    },
     /// A predicate on the records related through the relationship the type calls `key`.
-    Related { key: String, op: RelatedOp },
+    Related {
+        key: String,
+        op: RelatedOp,
+    },
 }
 
 /// A predicate on one value. Comparison values are normalized values of the target's type

@@ -11,7 +11,9 @@ mod error;
 mod types;
 
 pub use error::StoreError;
-pub use types::{ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite, Workspace};
+pub use types::{
+    ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite, Workspace,
+};
 
 use async_trait::async_trait;
 use crmd_core::{Change, HistoryEntry, Record, RecordId, Schema, WorkspaceId};
@@ -54,7 +56,12 @@ pub trait Store: Send + Sync + 'static {
     // --- records ---
 
     /// Inserts a record with its values and edges. Values must be normalized already.
-    async fn create_record(&self, workspace: WorkspaceId, actor: &str, record: NewRecord) -> StoreResult<Record>;
+    async fn create_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        record: NewRecord,
+    ) -> StoreResult<Record>;
     /// Applies `changes` to an active record. Values not named stay; `None` clears.
     /// A change that alters nothing writes nothing and returns the record as it is.
     async fn update_record(
@@ -67,15 +74,37 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Record>;
     /// Moves a record to the trash, keeping its values and edges. On a trashed record it
     /// changes nothing and returns it.
-    async fn trash_record(&self, workspace: WorkspaceId, actor: &str, object_type: &str, id: RecordId) -> StoreResult<Record>;
+    async fn trash_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Record>;
     /// Brings a trashed record back with its edges. On an active record it changes nothing.
-    async fn restore_record(&self, workspace: WorkspaceId, actor: &str, object_type: &str, id: RecordId) -> StoreResult<Record>;
+    async fn restore_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Record>;
 
     /// The record, active or trashed; `None` when it does not exist or is of another type.
-    async fn get_record(&self, workspace: WorkspaceId, object_type: &str, id: RecordId) -> StoreResult<Option<Record>>;
+    async fn get_record(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<Option<Record>>;
     /// One page of the records of `object_type` that match the query. The query must have
     /// passed `crmd_query::check`.
-    async fn query_records(&self, workspace: WorkspaceId, object_type: &str, query: &Query) -> StoreResult<RecordPage>;
+    async fn query_records(
+        &self,
+        workspace: WorkspaceId,
+        object_type: &str,
+        query: &Query,
+    ) -> StoreResult<RecordPage>;
 
     /// Past values of one field of one record, newest first, from the change-log sequence
     /// number `before_seq` (exclusive) backwards, at most `limit` entries.

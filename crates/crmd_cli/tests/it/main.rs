@@ -1,0 +1,3 @@
+//! Drives the real `crmd` binary: first start, keys, schema files, locking and shutdown.
+
+mod cli;

@@ -1,0 +1,32 @@
+//! Builds crmd's router (every dialect plus the shared middleware) and serves it with
+//! graceful shutdown.
+
+use axum::Router;
+use crmd_http::AppState;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The whole HTTP surface of crmd.
+pub fn router(state: Arc<AppState>) -> Router {
+    let app = Router::new()
+        .merge(crmd_dialect_lightfield::router())
+        .with_state(state);
+    crmd_http::with_common_layers(app)
+}
+
+/// Serves until `shutdown` resolves, then stops accepting connections, lets in-flight
+/// requests finish and shuts the engine down, so that every accepted write is committed.
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let crm = state.crm.clone();
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    crm.shutdown().await;
+    tracing::info!("stopped");
+    result
+}
