@@ -77,9 +77,47 @@ impl MakeRequestId for SequentialRequestId {
     }
 }
 
-/// Adds request ids (kept from the client's `x-request-id` when given, echoed back) and
-/// logs one line per request with method, path, status and latency.
-pub fn with_common_layers(router: Router) -> Router {
+/// Marks a request whose body was larger than the limit: its body was replaced by an empty
+/// one, and the dialect answers 413 in its own shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    pub limit: usize,
+}
+
+/// Reads the whole request body before routing, up to `limit` bytes.
+///
+/// A handler may answer without looking at the body (a 404 for an unknown id, a 401).
+/// Had the body stayed unread, the connection could not be reused, and a client that
+/// already put it back in its pool would fail its next request on it.
+async fn buffer_body(
+    limit: usize,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let has_no_body = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .is_some_and(|length| length == "0")
+        || (request.headers().get(http::header::CONTENT_LENGTH).is_none()
+            && request.headers().get(http::header::TRANSFER_ENCODING).is_none());
+    if has_no_body {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => axum::body::Body::from(bytes),
+        Err(_) => {
+            parts.extensions.insert(BodyTooLarge { limit });
+            axum::body::Body::empty()
+        }
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Adds request ids (kept from the client's `x-request-id` when given, echoed back), logs
+/// one line per request with method, path, status and latency, and reads request bodies
+/// of up to `max_body_bytes` before routing.
+pub fn with_common_layers(router: Router, max_body_bytes: usize) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let request_id = request
@@ -104,6 +142,9 @@ pub fn with_common_layers(router: Router) -> Router {
         })
         .on_failure(());
     router
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: axum::middleware::Next| buffer_body(max_body_bytes, request, next),
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(

@@ -9,10 +9,11 @@ use tokio::net::TcpListener;
 
 /// The whole HTTP surface of crmd.
 pub fn router(state: Arc<AppState>) -> Router {
+    let max_body_bytes = state.max_body_bytes;
     let app = Router::new()
         .merge(crmd_dialect_lightfield::router())
         .with_state(state);
-    crmd_http::with_common_layers(app)
+    crmd_http::with_common_layers(app, max_body_bytes)
 }
 
 /// Serves until `shutdown` resolves, then stops accepting connections, lets in-flight

@@ -195,6 +195,9 @@ impl FromRequest<Arc<AppState>> for JsonBody {
             )
         };
         let (parts, body) = request.into_parts();
+        if parts.extensions.get::<crmd_http::BodyTooLarge>().is_some() {
+            return Err(too_large());
+        }
         let declared_length = parts
             .headers
             .get(http::header::CONTENT_LENGTH)
