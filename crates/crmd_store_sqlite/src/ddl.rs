@@ -78,6 +78,7 @@ pub(crate) fn apply(connection: &Connection, old: &Layout, new: &Layout) -> Stor
             Some(old_type) => {
                 let old_layout = old.require(&old_type.slug)?;
                 alter_table(connection, old_layout, new_layout)?;
+                clear_removed_options(connection, old_type, new_type, new_layout)?;
             }
         }
     }
@@ -230,6 +231,66 @@ fn alter_table(connection: &Connection, old: &TypeLayout, new: &TypeLayout) -> S
                 .store()?;
             create_index(connection, new, new_field)?;
         }
+    }
+    Ok(())
+}
+
+/// Clears stored select values that name options the new schema no longer has, so that no
+/// record holds an option its field does not define.
+fn clear_removed_options(
+    connection: &Connection,
+    old_type: &crmd_core::ObjectType,
+    new_type: &crmd_core::ObjectType,
+    layout: &TypeLayout,
+) -> StoreResult<()> {
+    for new_def in &new_type.fields {
+        let Some(old_def) = old_type.field_by_id(&new_def.id) else {
+            continue;
+        };
+        let removed: Vec<&str> = old_def
+            .config
+            .options
+            .iter()
+            .filter(|option| new_def.option(&option.id).is_none())
+            .map(|option| option.id.as_str())
+            .collect();
+        let Some(field) = layout.fields.iter().find(|field| field.id == new_def.id) else {
+            continue;
+        };
+        if removed.is_empty() {
+            continue;
+        }
+        let placeholders = vec!["?"; removed.len()].join(", ");
+        let column = &field.column;
+        let sql = match field.kind {
+            ColumnKind::Choice => {
+                format!(
+                    "UPDATE {} SET {column} = NULL WHERE {column} IN ({placeholders})",
+                    layout.table
+                )
+            }
+            ColumnKind::JsonList => format!(
+                "UPDATE {table} SET {column} = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(value) END \
+                 FROM json_each({table}.{column}) WHERE value NOT IN ({placeholders})) \
+                 WHERE EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value IN ({placeholders}))",
+                table = layout.table
+            ),
+            ColumnKind::Text
+            | ColumnKind::LongText
+            | ColumnKind::Real
+            | ColumnKind::Currency
+            | ColumnKind::Bool
+            | ColumnKind::Millis
+            | ColumnKind::Date
+            | ColumnKind::Compound => continue,
+        };
+        let mut values: Vec<&str> = removed.clone();
+        if field.kind == ColumnKind::JsonList {
+            values.extend(removed.iter().copied());
+        }
+        connection
+            .execute(&sql, rusqlite::params_from_iter(values))
+            .store()?;
     }
     Ok(())
 }

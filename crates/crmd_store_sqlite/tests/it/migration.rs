@@ -231,3 +231,92 @@ async fn relationships_are_dropped_with_their_links_and_checked_when_narrowed() 
         "a refused change takes no version"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removed_options_are_cleared_from_records() {
+    use crmd_core::Value;
+    let (store, _folder) = temporary_store();
+    let workspace = sample_workspace(&store, "options").await;
+    let schema = store.schema(workspace).await.unwrap();
+    let company = schema.object_type("company").unwrap();
+    let tier_options: Vec<String> = company
+        .field("tier")
+        .unwrap()
+        .config
+        .options
+        .iter()
+        .map(|option| option.id.clone())
+        .collect();
+    let tag_options: Vec<String> = company
+        .field("tags")
+        .unwrap()
+        .config
+        .options
+        .iter()
+        .map(|option| option.id.clone())
+        .collect();
+    assert!(tier_options.len() >= 2 && tag_options.len() >= 2);
+    let both = store
+        .create_record(
+            workspace,
+            "t",
+            new_record(
+                "company",
+                &[
+                    ("tier", Value::Choice(tier_options[0].clone())),
+                    (
+                        "tags",
+                        Value::Choices(vec![tag_options[0].clone(), tag_options[1].clone()]),
+                    ),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+    let only_removed = store
+        .create_record(
+            workspace,
+            "t",
+            new_record(
+                "company",
+                &[
+                    ("tier", Value::Choice(tier_options[1].clone())),
+                    ("tags", Value::Choices(vec![tag_options[0].clone()])),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+    let mut next = (*schema).clone();
+    let company = company_mut(&mut next);
+    for key in ["tier", "tags"] {
+        let field = company.fields.iter_mut().find(|field| field.key == key).unwrap();
+        field.config.options.remove(0);
+    }
+    store.apply_schema(workspace, next).await.unwrap();
+    let both = store
+        .get_record(workspace, "company", both.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        both.value("tier"),
+        None,
+        "a removed single-select option is cleared"
+    );
+    assert_eq!(
+        both.value("tags"),
+        Some(&Value::Choices(vec![tag_options[1].clone()])),
+        "only the removed option goes"
+    );
+    let only_removed = store
+        .get_record(workspace, "company", only_removed.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        only_removed.value("tier"),
+        Some(&Value::Choice(tier_options[1].clone()))
+    );
+    assert_eq!(only_removed.value("tags"), None, "a list left empty is cleared");
+}
