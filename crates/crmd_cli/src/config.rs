@@ -130,7 +130,6 @@ impl Default for LogConfig {
     }
 }
 
-
 impl Config {
     /// Defaults, then `file` (when given), then `CRMD_*` variables from `environment`.
     pub(crate) fn load(file: Option<&Path>, environment: Env) -> anyhow::Result<Config> {
@@ -162,7 +161,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -181,7 +183,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn unknown_keys_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("crmd.toml", "[server]\nport = 9000\n")?;
