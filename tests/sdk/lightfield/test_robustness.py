@@ -5,8 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from lightfield import ConflictError
 
-from support import ids, unique, value_of
+from support import ids, related, unique, value_of
 
 
 def test_concurrent_creates_get_distinct_ids(lf):
@@ -90,3 +91,59 @@ def test_starts_with_empty_means_set(server, lf):
     assert found("vin[startsWith]") == [with_vin.id]
     # Negated, it finds the records where the field is unset.
     assert found("vin[-startsWith]") == [without_vin.id]
+
+
+def test_concurrent_duplicates_leave_exactly_one(lf):
+    vin = unique("RACE")
+
+    def attempt(index):
+        try:
+            return lf.object.create("vehicles", fields={"name": f"racer {index}", "vin": vin}).id
+        except ConflictError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(16)))
+    winners = [record_id for record_id in results if record_id is not None]
+    assert len(winners) == 1, results
+    assert ids(lf.object.list("vehicles", extra_query={"vin[equal]": vin})) == winners
+
+
+def test_concurrent_links_to_one_record_all_land(lf):
+    account = lf.account.create(fields={"$name": unique("hub")}).id
+    contacts = [lf.contact.create(fields={"$title": unique("spoke")}).id for _ in range(20)]
+
+    def link(contact_id):
+        lf.contact.update(contact_id, relationships={"$account": {"add": account}})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(link, contacts))
+    assert sorted(related(lf.account.retrieve(account), "$contact"), key=int) == contacts
+
+
+def test_restore_cannot_duplicate_a_unique_value(lf):
+    # Whatever the policy for trashed records, live records never share a unique value.
+    vin = unique("VIN")
+    first = lf.object.create("vehicles", fields={"name": unique("car"), "vin": vin})
+    lf.object.delete(first.id, entity_slug="vehicles")
+    try:
+        lf.object.create("vehicles", fields={"name": unique("car"), "vin": vin})
+    except ConflictError:
+        pass  # trashed records keep their values: nothing more to check
+    else:
+        try:
+            lf.object.restore(first.id, entity_slug="vehicles")
+        except ConflictError:
+            pass
+    live = lf.object.list("vehicles", extra_query={"vin[equal]": vin})
+    assert live.total_count == 1, ids(live)
+
+
+def test_trashed_required_link_does_not_block_other_updates(lf):
+    account = lf.account.create(fields={"$name": unique("gone")}).id
+    opportunity = lf.opportunity.create(fields={"$name": unique("deal")}, relationships={"$account": account})
+    lf.account.delete(account)
+    # Deletes do not cascade (spec §5.4): the opportunity lives on and can still be edited.
+    renamed = lf.opportunity.update(opportunity.id, fields={"$name": "still here"})
+    assert value_of(renamed, "$name") == "still here"
+    assert lf.opportunity.retrieve(opportunity.id).id == opportunity.id

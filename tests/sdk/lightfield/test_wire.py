@@ -135,3 +135,26 @@ def test_unserved_resources_answer_501_without_retry(lf):
     else:
         # Serving members is fine too; then the page must validate, which it just did.
         pass
+
+
+def test_percent_encoded_path_segments_are_decoded(server, lf):
+    # Raw httpx: the SDK leaves `$` unescaped in paths, but other clients encode it (spec §7.7).
+    account = lf.account.create(fields={"$name": unique("encoded")})
+    response = httpx.get(
+        f"{server.base_url}/v1/accounts/{account.id}/fields/%24name/history", headers=headers(server), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    assert [entry["value"] for entry in response.json()["data"]] == [account.fields["$name"].value]
+
+
+def test_json_content_type_with_charset_is_accepted(server):
+    # Raw httpx: the SDK always sends a bare `application/json`.
+    name = unique("charset")
+    response = httpx.post(
+        f"{server.base_url}/v1/accounts",
+        headers=headers(server, **{"Content-Type": "application/json; charset=utf-8"}),
+        content=('{"fields": {"$name": "%s"}}' % name).encode(),
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["fields"]["$name"]["value"] == name
