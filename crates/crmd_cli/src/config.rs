@@ -144,9 +144,17 @@ impl Config {
             .context("invalid configuration")
     }
 
-    /// The `CRMD_` environment variables of the process.
+    /// The `CRMD_` environment variables of the process that name a configuration section
+    /// (`CRMD_SERVER__LISTEN`); others, such as `CRMD_CONFIG`, are left to their readers.
     pub(crate) fn environment() -> Env {
-        Env::prefixed("CRMD_").split("__").ignore(&["config"])
+        Env::prefixed("CRMD_")
+            .filter(|key| {
+                let section = key.as_str().split("__").next().unwrap_or_default();
+                ["server", "storage", "limits", "log"]
+                    .iter()
+                    .any(|known| section.eq_ignore_ascii_case(known))
+            })
+            .split("__")
     }
 }
 
@@ -173,6 +181,7 @@ mod tests {
             )?;
             jail.set_env("CRMD_SERVER__LISTEN", "127.0.0.1:9100");
             jail.set_env("CRMD_LIMITS__PROFILE", "vendor");
+            jail.set_env("CRMD_BIN", "/usr/local/bin/crmd");
             let config = Config::load(Some(Path::new("crmd.toml")), Config::environment()).unwrap();
             assert_eq!(config.server.listen, SocketAddr::from(([127, 0, 0, 1], 9100)));
             assert_eq!(config.storage.durability, Durability::Relaxed);
