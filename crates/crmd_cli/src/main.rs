@@ -3,6 +3,7 @@
 
 mod config;
 mod data;
+mod log_writer;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -167,19 +168,24 @@ fn load_config(common: &Common) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn init_logging(config: &Config) {
+/// Logs to stderr in batches written by a background thread (see `log_writer`). Keep the
+/// guard: dropping it writes what is left.
+fn init_logging(config: &Config) -> log_writer::FlushGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.log.level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let (writer, guard) = log_writer::BatchedStderr::start();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer)
+        .with_ansi(is_terminal)
         .with_target(false);
     match config.log.format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    guard
 }
 
 /// Writes to stdout; the only place the binary prints results.
@@ -226,7 +232,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             DurabilityArg::Relaxed => Durability::Relaxed,
         };
     }
-    init_logging(&config);
+    let _log_guard = init_logging(&config);
     let folder = data::DataFolder::lock(&config.storage.data)?;
     let crm = data::open(&config)?;
     if let Some(key) = folder.initialize(&crm, true).await? {

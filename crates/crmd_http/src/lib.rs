@@ -1,5 +1,6 @@
 //! HTTP plumbing that every dialect shares: the application state, bearer-token
-//! authentication, request ids and the one-line-per-request log.
+//! authentication, request ids, request bodies read before routing, and the
+//! one-line-per-request log.
 //!
 //! Error bodies are not rendered here: each dialect renders errors in its vendor's shape.
 
@@ -10,10 +11,7 @@ use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
-use tracing::Span;
+use std::time::Instant;
 
 /// Which limits the dialects enforce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,22 +58,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor
     state.crm.authenticate(token).await
 }
 
-static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Sequential request ids, unique within one process run.
-#[derive(Clone, Default)]
-struct SequentialRequestId {
-    next: Arc<AtomicU64>,
-}
-
-impl MakeRequestId for SequentialRequestId {
-    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
-        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
-        HeaderValue::from_str(&format!("req-{id}"))
-            .ok()
-            .map(RequestId::new)
-    }
-}
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Marks a request whose body was larger than the limit: its body was replaced by an empty
 /// one, and the dialect answers 413 in its own shape.
@@ -84,73 +67,72 @@ pub struct BodyTooLarge {
     pub limit: usize,
 }
 
-/// Reads the whole request body before routing, up to `limit` bytes.
-///
-/// A handler may answer without looking at the body (a 404 for an unknown id, a 401).
-/// Had the body stayed unread, the connection could not be reused, and a client that
-/// already put it back in its pool would fail its next request on it.
-async fn buffer_body(
+/// What every request goes through, in one step so that it stays cheap:
+/// - a request id, kept from the client's `x-request-id` when it sends one, and echoed back;
+/// - the whole body read before routing, up to `limit` bytes. A handler may answer without
+///   looking at the body (a 404 for an unknown id, a 401); had the body stayed unread, the
+///   connection could not be reused, and a client that already put it back in its pool
+///   would fail its next request on it;
+/// - one log line with method, path, status, latency and request id.
+async fn around_request(
     limit: usize,
+    next_id: Arc<AtomicU64>,
     request: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let has_no_body = request
-        .headers()
-        .get(http::header::CONTENT_LENGTH)
-        .is_some_and(|length| length == "0")
-        || (request.headers().get(http::header::CONTENT_LENGTH).is_none()
-            && request.headers().get(http::header::TRANSFER_ENCODING).is_none());
-    if has_no_body {
-        return next.run(request).await;
-    }
+    let started = Instant::now();
     let (mut parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => axum::body::Body::from(bytes),
-        Err(_) => {
-            parts.extensions.insert(BodyTooLarge { limit });
-            axum::body::Body::empty()
+    let request_id = match parts.headers.get(&REQUEST_ID_HEADER) {
+        Some(given) => given.clone(),
+        None => {
+            let id = next_id.fetch_add(1, Ordering::Relaxed) + 1;
+            let value =
+                HeaderValue::from_str(&format!("req-{id}")).unwrap_or(HeaderValue::from_static("req"));
+            parts.headers.insert(REQUEST_ID_HEADER, value.clone());
+            value
         }
     };
-    next.run(Request::from_parts(parts, body)).await
+    let has_no_body = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .is_some_and(|length| length == "0")
+        || (parts.headers.get(http::header::CONTENT_LENGTH).is_none()
+            && parts.headers.get(http::header::TRANSFER_ENCODING).is_none());
+    let body = if has_no_body {
+        body
+    } else {
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => axum::body::Body::from(bytes),
+            Err(_) => {
+                parts.extensions.insert(BodyTooLarge { limit });
+                axum::body::Body::empty()
+            }
+        }
+    };
+    let method = parts.method.clone();
+    let path = parts.uri.path().to_owned();
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id = %request_id.to_str().unwrap_or_default(),
+        "request"
+    );
+    response.headers_mut().insert(REQUEST_ID_HEADER, request_id);
+    response
 }
 
-/// Adds request ids (kept from the client's `x-request-id` when given, echoed back), logs
-/// one line per request with method, path, status and latency, and reads request bodies
-/// of up to `max_body_bytes` before routing.
+/// Wraps the router in [`around_request`]: request ids, bodies read up to
+/// `max_body_bytes`, and one log line per request.
 pub fn with_common_layers(router: Router, max_body_bytes: usize) -> Router {
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(|request: &Request| {
-            let request_id = request
-                .headers()
-                .get(&REQUEST_ID_HEADER)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!(
-                "request",
-                method = %request.method(),
-                path = %request.uri().path(),
-                request_id = %request_id,
-            )
-        })
-        .on_request(())
-        .on_response(|response: &http::Response<_>, latency: Duration, _span: &Span| {
-            tracing::info!(
-                status = response.status().as_u16(),
-                latency_ms = latency.as_secs_f64() * 1000.0,
-                "request finished"
-            );
-        })
-        .on_failure(());
-    router
-        .layer(axum::middleware::from_fn(
-            move |request: Request, next: axum::middleware::Next| buffer_body(max_body_bytes, request, next),
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
-        .layer(trace)
-        .layer(SetRequestIdLayer::new(
-            REQUEST_ID_HEADER.clone(),
-            SequentialRequestId::default(),
-        ))
+    let next_id = Arc::new(AtomicU64::new(0));
+    router.layer(axum::middleware::from_fn(
+        move |request: Request, next: axum::middleware::Next| {
+            around_request(max_body_bytes, next_id.clone(), request, next)
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ mod catalog;
 mod connection;
 mod ddl;
 mod error;
+mod key_cache;
 mod layout;
 mod query;
 mod read;
@@ -125,6 +126,7 @@ struct Inner {
     open_lock: Mutex<()>,
     thread_pool: Arc<ScheduledThreadPool>,
     is_shutting_down: AtomicBool,
+    keys: key_cache::KeyCache,
 }
 
 impl SqliteStore {
@@ -157,6 +159,7 @@ impl SqliteStore {
                 open_lock: Mutex::new(()),
                 thread_pool,
                 is_shutting_down: AtomicBool::new(false),
+                keys: key_cache::KeyCache::new(&catalog_path),
             }),
         })
     }
@@ -229,6 +232,18 @@ impl SqliteStore {
         })
         .await
         .map_err(InternalError::Join)?
+    }
+
+    /// A short catalog read on the calling thread when a reader is free.
+    async fn catalog_read_point<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        match self.inner.catalog_readers.try_get() {
+            Some(connection) => work(&connection),
+            None => self.catalog_read(work).await,
+        }
     }
 
     async fn catalog_write<T, F>(&self, work: F) -> StoreResult<T>
@@ -351,9 +366,16 @@ impl Store for SqliteStore {
     }
 
     async fn api_key(&self, key_id: &str) -> StoreResult<Option<ApiKey>> {
-        let key_id = key_id.to_owned();
-        self.catalog_read(move |connection| catalog::api_key(connection, &key_id))
-            .await
+        let fingerprint = self.inner.keys.fingerprint();
+        if let Some(cached) = self.inner.keys.get(key_id, &fingerprint) {
+            return Ok(cached);
+        }
+        let owned_id = key_id.to_owned();
+        let key = self
+            .catalog_read_point(move |connection| catalog::api_key(connection, &owned_id))
+            .await?;
+        self.inner.keys.put(key_id, key.clone(), fingerprint);
+        Ok(key)
     }
 
     async fn list_api_keys(&self, workspace: Option<WorkspaceId>) -> StoreResult<Vec<ApiKey>> {
@@ -451,7 +473,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<Record>> {
         let db = self.workspace(workspace).await?;
         let object_type = object_type.to_owned();
-        db.read(move |connection, layout| read::get_record(connection, layout, &object_type, id))
+        db.read_point(move |connection, layout| read::get_record(connection, layout, &object_type, id))
             .await
     }
 
