@@ -142,10 +142,13 @@ fn create_table(connection: &Connection, layout: &TypeLayout) -> StoreResult<()>
     }
     sql.push(')');
     connection.execute_batch(&sql).store()?;
+    // Indexes cover active records only: every list of active records then reads its
+    // filter and its total from the index alone, without visiting each row to check
+    // `trashed_at`. Queries over the trash scan the table.
     for column in ["created_at", "updated_at", "external_id"] {
         connection
             .execute_batch(&format!(
-                "CREATE INDEX {} ON {} ({column})",
+                "CREATE INDEX {} ON {} ({column}) WHERE trashed_at IS NULL",
                 index_name(&format!("{}__{column}", layout.id)),
                 layout.table
             ))
@@ -165,7 +168,7 @@ fn create_index(connection: &Connection, layout: &TypeLayout, field: &FieldLayou
     if field.kind.is_indexed() {
         connection
             .execute_batch(&format!(
-                "CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                "CREATE INDEX IF NOT EXISTS {} ON {} ({}) WHERE trashed_at IS NULL",
                 field_index_name(layout, field),
                 layout.table,
                 field.column
