@@ -57,11 +57,15 @@ pub struct RecordInput {
 }
 
 fn require(actor: &Actor, object_type: &ObjectType, action: Action) -> Result<(), ServiceError> {
-    if actor.allows(&object_type.scope, action) {
+    require_resource(actor, &object_type.scope, action)
+}
+
+fn require_resource(actor: &Actor, resource: &str, action: Action) -> Result<(), ServiceError> {
+    if actor.allows(resource, action) {
         Ok(())
     } else {
         Err(ServiceError::PermissionDenied {
-            scope: format!("{}:{}", object_type.scope, action.as_str()),
+            scope: format!("{resource}:{}", action.as_str()),
         })
     }
 }
@@ -98,6 +102,17 @@ impl Crm {
     /// The workspace's whole schema.
     pub async fn schema(&self, actor: &Actor) -> Result<Arc<Schema>, ServiceError> {
         Ok(self.store.schema(actor.workspace).await?)
+    }
+
+    /// Checks that the actor may `action` a permission resource (`custom_objects`) as a
+    /// whole, without touching data.
+    pub fn authorize_resource(
+        &self,
+        actor: &Actor,
+        resource: &str,
+        action: Action,
+    ) -> Result<(), ServiceError> {
+        require_resource(actor, resource, action)
     }
 
     /// Checks that the actor may `action` records of the type, without touching data.

@@ -7,8 +7,8 @@ use crate::{convert, wire};
 use axum::Json;
 use axum::extract::State;
 use crmd_http::AppState;
+use crmd_service::Action;
 use crmd_service::schema_file::CUSTOM_SCOPE;
-use crmd_service::{Action, ServiceError};
 use std::sync::Arc;
 
 /// The fields and relationships of one object type.
@@ -32,13 +32,10 @@ pub(crate) async fn list_object_types(
     State(state): State<Arc<AppState>>,
     caller: Caller,
 ) -> Result<Json<wire::ObjectTypeList>, ApiError> {
-    if !caller.actor.allows(CUSTOM_SCOPE, Action::Read) {
-        let scope = format!("{CUSTOM_SCOPE}:{}", Action::Read.as_str());
-        return Err(ApiError::from_service(
-            ServiceError::PermissionDenied { scope },
-            "objects",
-        ));
-    }
+    state
+        .crm
+        .authorize_resource(&caller.actor, CUSTOM_SCOPE, Action::Read)
+        .map_err(|error| ApiError::from_service(error, "objects"))?;
     let schema = state
         .crm
         .schema(&caller.actor)
