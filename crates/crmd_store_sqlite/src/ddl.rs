@@ -145,10 +145,15 @@ fn create_table(connection: &Connection, layout: &TypeLayout) -> StoreResult<()>
     // Indexes cover active records only: every list of active records then reads its
     // filter and its total from the index alone, without visiting each row to check
     // `trashed_at`. Queries over the trash scan the table.
-    for column in ["created_at", "updated_at", "external_id"] {
+    // External ids are rare, so their index holds only the records that have one.
+    for (column, condition) in [
+        ("created_at", "trashed_at IS NULL"),
+        ("updated_at", "trashed_at IS NULL"),
+        ("external_id", "external_id IS NOT NULL"),
+    ] {
         connection
             .execute_batch(&format!(
-                "CREATE INDEX {} ON {} ({column}) WHERE trashed_at IS NULL",
+                "CREATE INDEX {} ON {} ({column}) WHERE {condition}",
                 index_name(&format!("{}__{column}", layout.id)),
                 layout.table
             ))
