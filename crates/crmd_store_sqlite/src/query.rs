@@ -902,8 +902,9 @@ fn prepare_page(
 /// 100 and 130, newest first" it reads all ~10% matches through the speed index and sorts
 /// them, even for a page of 25. The total, counted anyway, tells the real selectivity:
 /// walking the sort index visits about `(offset + limit) / selectivity` rows, sorting
-/// visits every match. The walk is chosen when it visits fewer rows than twice the
-/// matches. The table's size is estimated by its id span, which overestimates it when
+/// visits every match. Measured on 100,000 rows, a row visited by the walk costs about a
+/// seventh of a match read and sorted, so the walk is chosen when it visits fewer than six
+/// rows per match. The table's size is estimated by its id span, which overestimates it when
 /// other types' ids interleave, and so errs toward SQLite's plan.
 fn choose_walk(
     connection: &Connection,
@@ -948,7 +949,7 @@ fn choose_walk(
     let span = u64::try_from(span.unwrap_or_default()).unwrap_or_default();
     let wanted = offset.saturating_add(u64::from(*limit));
     let walked = wanted.saturating_mul(span) / total;
-    Ok((walked < total.saturating_mul(2)).then_some(index))
+    Ok((walked < total.saturating_mul(6)).then_some(index))
 }
 
 /// The SQLite query plan of a query, one line per step (for tests and diagnostics).
