@@ -7,7 +7,8 @@ crmd RFC 3339 "2021-05-17T00:00:00.000Z").
 
   pb    PocketBase's batch API, POST /api/batch with --batch records per call (1 client thread).
   crmd  single creates, POST /v1/objects/<slug>/values, from --concurrency asyncio tasks over as
-        many connections (crmd's Lightfield dialect has no batch endpoint).
+        many connections, spread over --processes Python processes (crmd's Lightfield dialect has
+        no batch endpoint; one Python process cannot send more than about 400 creates/s).
 
 Every body is generated and JSON-encoded before the clock starts. The load is bounded by
 --total records and by --max-seconds. Prints one JSON line: records/s, call latency p50/p99,
@@ -16,6 +17,7 @@ errors and the first error.
 import argparse
 import asyncio
 import json
+import multiprocessing
 import random
 import sys
 import threading
@@ -114,16 +116,13 @@ def load_pb(args):
     return ids, summary(args, state["done"], state["calls"], state["errors"], state["first_error"], lat, seconds)
 
 
-async def load_crmd_async(args):
-    recs = records(args.total, args.seed, "crmd")
-    bodies = [json.dumps({"fields": r}).encode() for r in recs]
+async def crmd_worker_async(args, bodies, concurrency, deadline):
+    """One process's share: `concurrency` asyncio tasks over as many connections."""
     path = f"/v1/objects/{args.collection}/values"
     headers = {"Content-Type": "application/json", "Authorization": args.auth, "Lightfield-Version": args.version}
     state = {"next": 0, "done": 0, "calls": 0, "errors": 0, "first_error": None}
     lat, ids = [], []
-    deadline = time.monotonic() + args.max_seconds
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=60, limits=limits) as c:
         async def worker():
             while time.monotonic() < deadline and state["next"] < len(bodies):
@@ -144,10 +143,51 @@ async def load_crmd_async(args):
                     state["errors"] += 1
                     state["first_error"] = state["first_error"] or f"{status} {text[:300]}"
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
-        seconds = time.perf_counter() - t0
-    return ids, summary(args, state["done"], state["calls"], state["errors"], state["first_error"], lat, seconds)
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return ids, lat, state
+
+
+def crmd_process(args, bodies, concurrency, deadline, conn):
+    conn.send(asyncio.run(crmd_worker_async(args, bodies, concurrency, deadline)))
+    conn.close()
+
+
+def load_crmd(args):
+    """Single creates from --processes processes (one Python process saturates near 400 creates/s),
+    sharing --concurrency connections; every body is encoded before the clock starts."""
+    recs = records(args.total, args.seed, "crmd")
+    bodies = [json.dumps({"fields": r}).encode() for r in recs]
+    procs = max(1, min(args.processes, args.concurrency))
+    shares = [bodies[k::procs] for k in range(procs)]
+    conc = [args.concurrency // procs + (1 if k < args.concurrency % procs else 0) for k in range(procs)]
+    ctx = multiprocessing.get_context("fork")
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + args.max_seconds
+    running = []
+    for k in range(procs):
+        parent, child = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=crmd_process, args=(args, shares[k], conc[k], deadline, child))
+        p.start()
+        running.append((p, parent))
+    ids, lat = [], []
+    done = calls = errors = 0
+    first_error = None
+    for p, parent in running:
+        try:
+            part_ids, part_lat, state = parent.recv()
+        except EOFError:
+            part_ids, part_lat, state = [], [], {"done": 0, "calls": 0, "errors": 1, "first_error": "loader process died"}
+        p.join()
+        ids += part_ids
+        lat += part_lat
+        done += state["done"]
+        calls += state["calls"]
+        errors += state["errors"]
+        first_error = first_error or state["first_error"]
+    seconds = time.perf_counter() - t0
+    out = summary(args, done, calls, errors, first_error, lat, seconds)
+    out["processes"] = procs
+    return ids, out
 
 
 def main():
@@ -159,7 +199,8 @@ def main():
     ap.add_argument("--version", default="2026-03-01", help="crmd: the Lightfield-Version header")
     ap.add_argument("--total", type=int, default=100_000)
     ap.add_argument("--batch", type=int, default=100, help="pb: records per batch call")
-    ap.add_argument("--concurrency", type=int, default=1)
+    ap.add_argument("--concurrency", type=int, default=1, help="connections in all")
+    ap.add_argument("--processes", type=int, default=4, help="crmd: loader processes sharing the connections")
     ap.add_argument("--max-seconds", type=float, default=600)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--ids-out", required=True, help="file for the created ids, one a line")
@@ -167,7 +208,7 @@ def main():
     if args.target == "pb":
         ids, out = load_pb(args)
     else:
-        ids, out = asyncio.run(load_crmd_async(args))
+        ids, out = load_crmd(args)
     with open(args.ids_out, "w") as f:
         f.write("\n".join(ids) + "\n")
     print(json.dumps(out))

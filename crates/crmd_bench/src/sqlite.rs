@@ -8,8 +8,10 @@
 //! 3. the benchmark's list query (W3: `speed` in [100,130), newest first, 25 per page, with the
 //!    total), walking the `created_at` index, on the first page and at `--deep-offset`;
 //! 4. the issue's list query (sorted by name, 50 per page, with the total), walking the name index;
-//! 5. single-row commits (autocommit inserts), durable as `--synchronous` says;
-//! 6. commits of 32 rows each, to show what grouping commits buys.
+//! 5. what-if figures for W3 with indexes crmd does not have (a partial index of live records
+//!    on speed for the total, one on (created_at, id, speed) for the pages), dropped afterwards;
+//! 6. single-row commits (autocommit inserts), durable as `--synchronous` says;
+//! 7. commits of 32 rows each, to show what grouping commits buys.
 //!
 //! Reads run before the commits, so that they see exactly `--rows` rows.
 
@@ -309,7 +311,53 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
         );
     }
 
-    // 5. single-row commits
+    // 5. what the layout could do: the total through a partial index of live records, and the
+    // pages through an index on (created_at, id, speed) of live records, so that rows that do not
+    // match, and rows skipped by the offset, need no table lookup. Dropped before the commits.
+    connection.execute_batch(
+        "CREATE INDEX v_speed_live ON vehicles (speed) WHERE trashed_at IS NULL;
+         CREATE INDEX v_created_speed_live ON vehicles (created_at, id, speed) WHERE trashed_at IS NULL;",
+    )?;
+    let live_total_sql = format!("SELECT count(*) FROM vehicles INDEXED BY v_speed_live WHERE {FILTER}");
+    let live_page_sql = format!(
+        "SELECT {COLUMNS} FROM vehicles INDEXED BY v_created_speed_live WHERE {FILTER} \
+         ORDER BY created_at DESC, id DESC LIMIT 25 OFFSET ?1"
+    );
+    out.insert(
+        "live_total_plan".into(),
+        json!(plan(&connection, &live_total_sql)?),
+    );
+    out.insert(
+        "live_page_plan".into(),
+        json!(plan(&connection, &live_page_sql.replace("?1", "0"))?),
+    );
+    {
+        let mut total = connection.prepare(&live_total_sql)?;
+        anyhow::ensure!(
+            count(&mut total)? == matches,
+            "the partial index counts differently"
+        );
+        let times = timed(args.queries, limit / 4, || {
+            count(&mut total)?;
+            Ok(())
+        })?;
+        out.insert("w3_total_live_index_ms".into(), json!(round3(median(&times))));
+        for (label, offset) in [("first", 0), ("deep", i64::from(args.deep_offset))] {
+            let mut page = connection.prepare(&live_page_sql)?;
+            let times = timed(args.queries, limit / 4, || {
+                read_all(&mut page, [offset])?;
+                count(&mut total)?;
+                Ok(())
+            })?;
+            out.insert(
+                format!("w3_{label}_with_total_live_index_ms"),
+                json!(round3(median(&times))),
+            );
+        }
+    }
+    connection.execute_batch("DROP INDEX v_speed_live; DROP INDEX v_created_speed_live;")?;
+
+    // 6. single-row commits
     let mut next = loaded;
     {
         let mut statement = connection.prepare(INSERT)?;
@@ -327,7 +375,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
         out.insert("single_row_commits".into(), json!(next - first));
     }
 
-    // 6. 32 rows per commit
+    // 7. 32 rows per commit
     {
         let start = Instant::now();
         let first = next;
