@@ -124,7 +124,7 @@ async fn around_request(
     response
 }
 
-/// Wraps the router in [`around_request`]: request ids, bodies read up to
+/// Wraps the router in one middleware: request ids, bodies read up to
 /// `max_body_bytes`, and one log line per request.
 pub fn with_common_layers(router: Router, max_body_bytes: usize) -> Router {
     let next_id = Arc::new(AtomicU64::new(0));
