@@ -101,14 +101,7 @@ pub(crate) async fn delete(
     target: RecordTarget,
     JsonBody(body): JsonBody,
 ) -> Result<Json<wire::Record>, ApiError> {
-    convert::empty_input(body)?;
-    let collection = &target.collection;
-    let record = state
-        .crm
-        .trash_record(&collection.actor, &collection.object_type, target.id)
-        .await
-        .map_err(|error| collection.error(error))?;
-    Ok(Json(convert::record_to_wire(&collection.object_type, &record)))
+    move_record(&state, &target, body, Move::ToTrash).await
 }
 
 /// `POST /v1/{type}/{id}/restore`, `POST /v1/objects/{slug}/values/{id}/restore`: bring the
@@ -118,12 +111,29 @@ pub(crate) async fn restore(
     target: RecordTarget,
     JsonBody(body): JsonBody,
 ) -> Result<Json<wire::Record>, ApiError> {
+    move_record(&state, &target, body, Move::FromTrash).await
+}
+
+/// Which way a record moves between the active records and the trash.
+enum Move {
+    ToTrash,
+    FromTrash,
+}
+
+/// Delete and restore: a body with no keys, one service call, the record back.
+async fn move_record(
+    state: &AppState,
+    target: &RecordTarget,
+    body: Option<serde_json::Value>,
+    direction: Move,
+) -> Result<Json<wire::Record>, ApiError> {
     convert::empty_input(body)?;
     let collection = &target.collection;
-    let record = state
-        .crm
-        .restore_record(&collection.actor, &collection.object_type, target.id)
-        .await
-        .map_err(|error| collection.error(error))?;
-    Ok(Json(convert::record_to_wire(&collection.object_type, &record)))
+    let (actor, object_type) = (&collection.actor, &collection.object_type);
+    let record = match direction {
+        Move::ToTrash => state.crm.trash_record(actor, object_type, target.id).await,
+        Move::FromTrash => state.crm.restore_record(actor, object_type, target.id).await,
+    }
+    .map_err(|error| collection.error(error))?;
+    Ok(Json(convert::record_to_wire(object_type, &record)))
 }
