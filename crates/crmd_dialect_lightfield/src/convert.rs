@@ -6,6 +6,7 @@
 //! field values go to the service as bare JSON, which validates and normalizes them.
 
 use crate::error::ApiError;
+use crate::resources::Resource;
 use crate::wire;
 use crmd_core::{
     Cardinality, ErrorCode, FieldDef, FieldType, HandleService, ObjectType, Record, RecordId, Schema, Value,
@@ -111,8 +112,83 @@ fn float_to_json(number: Option<f64>) -> Json {
         .map_or(Json::Null, Json::Number)
 }
 
-/// The record envelope.
+/// The record envelope. Meetings add `accessLevel` and `objectType`; members have the
+/// fixed shape of Lightfield's member, with a `$user` relationship crmd leaves empty.
 pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Record {
+    let resource = Resource::of(object_type);
+    let mut relationships = wire::OrderedMap::default();
+    if resource == Resource::Member {
+        relationships.push(
+            "$user",
+            wire::RelationshipValue {
+                cardinality: "HAS_ONE",
+                object_type: "user".to_owned(),
+                values: Vec::new(),
+            },
+        );
+    } else {
+        for side in object_type.schema().relationships_of(&object_type.slug) {
+            let values = record
+                .related(side.key())
+                .iter()
+                .map(RecordId::to_string)
+                .collect();
+            relationships.push(
+                side.key(),
+                wire::RelationshipValue {
+                    cardinality: cardinality(side.cardinality()),
+                    object_type: side.target_type().to_owned(),
+                    values,
+                },
+            );
+        }
+    }
+    let mut fields = fields_to_wire(object_type, record);
+    if resource == Resource::Member {
+        // Lightfield's member always has a name object.
+        for (key, field) in &mut fields.0 {
+            if key == "$name" && field.value.is_null() {
+                field.value = serde_json::json!({"firstName": null, "lastName": null});
+            }
+        }
+    }
+    let is_meeting = resource == Resource::Meeting;
+    wire::Record {
+        id: record.id.to_string(),
+        created_at: record.created_at.to_rfc3339(),
+        updated_at: Some(record.updated_at.to_rfc3339()),
+        http_link: None,
+        external_id: record.external_id.clone(),
+        fields,
+        relationships,
+        // crmd keys have every access to the records they may read.
+        access_level: is_meeting.then_some("FULL"),
+        object_type: is_meeting.then_some("meeting"),
+    }
+}
+
+/// The envelope the record's resource answers with.
+pub(crate) fn envelope(object_type: &TypeRef, record: &Record) -> wire::Envelope {
+    if Resource::of(object_type) == Resource::List {
+        wire::Envelope::List(list_to_wire(object_type, record))
+    } else {
+        wire::Envelope::Record(record_to_wire(object_type, record))
+    }
+}
+
+/// The envelope of a list: its fields, no relationships.
+pub(crate) fn list_to_wire(object_type: &TypeRef, record: &Record) -> wire::ListRecord {
+    wire::ListRecord {
+        id: record.id.to_string(),
+        created_at: record.created_at.to_rfc3339(),
+        updated_at: Some(record.updated_at.to_rfc3339()),
+        http_link: None,
+        fields: fields_to_wire(object_type, record),
+    }
+}
+
+/// Every field of the type, `"value": null` when unset.
+fn fields_to_wire(object_type: &ObjectType, record: &Record) -> wire::OrderedMap<wire::FieldValue> {
     let mut fields = wire::OrderedMap::default();
     for field in &object_type.fields {
         let value = record.value(&field.key).map_or(Json::Null, value_to_json);
@@ -124,31 +200,7 @@ pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Re
             },
         );
     }
-    let mut relationships = wire::OrderedMap::default();
-    for side in object_type.schema().relationships_of(&object_type.slug) {
-        let values = record
-            .related(side.key())
-            .iter()
-            .map(RecordId::to_string)
-            .collect();
-        relationships.push(
-            side.key(),
-            wire::RelationshipValue {
-                cardinality: cardinality(side.cardinality()),
-                object_type: side.target_type().to_owned(),
-                values,
-            },
-        );
-    }
-    wire::Record {
-        id: record.id.to_string(),
-        created_at: record.created_at.to_rfc3339(),
-        updated_at: Some(record.updated_at.to_rfc3339()),
-        http_link: None,
-        external_id: record.external_id.clone(),
-        fields,
-        relationships,
-    }
+    fields
 }
 
 /// The field and relationship definitions of an object type.
@@ -243,12 +295,14 @@ fn type_configuration(field: &FieldDef) -> wire::TypeConfiguration {
     }
 }
 
-/// The body of a create: `{fields*, relationships?, skipEnrichment?}`, where each
-/// relationship is one id or an array of ids.
+/// The body of a create: `{fields*, relationships?}` and the resource's flags
+/// (`skipEnrichment`, `autoCreateRecords`), where each relationship is one id or an array
+/// of ids.
 pub(crate) fn create_input(object_type: &TypeRef, body: Option<Json>) -> Result<RecordInput, ApiError> {
     let Some(body) = body else {
         return Err(missing_fields());
     };
+    let flags = Resource::of(object_type).create_flags();
     let mut input = RecordInput::default();
     let mut has_fields = false;
     for (key, value) in body_object(body)? {
@@ -267,16 +321,15 @@ pub(crate) fn create_input(object_type: &TypeRef, body: Option<Json>) -> Result<
                     });
                 }
             }
-            // crmd does no enrichment, so there is nothing to skip.
-            "skipEnrichment" if value.is_boolean() || value.is_null() => {}
-            "skipEnrichment" => {
-                return Err(invalid_type("skipEnrichment", "must be true or false", &value));
+            flag if flags.contains(&flag) => {
+                if !(value.is_boolean() || value.is_null()) {
+                    return Err(invalid_type(flag, "must be true or false", &value));
+                }
             }
             other => {
-                return Err(unknown_body_key(
-                    other,
-                    "fields, relationships and skipEnrichment",
-                ));
+                let mut expected = vec!["fields", "relationships"];
+                expected.extend_from_slice(flags);
+                return Err(unknown_body_key(other, &expected.join(", ")));
             }
         }
     }
@@ -448,6 +501,13 @@ fn relationships_object(value: Json) -> Result<Map<String, Json>, ApiError> {
 /// Unknown keys are refused before their ids are looked at, so that a typo in a key is
 /// reported as such.
 fn check_relationship_key(object_type: &TypeRef, key: &str) -> Result<(), ApiError> {
+    if key == "$transcript" && Resource::of(object_type) == Resource::Meeting {
+        return Err(ApiError::new(
+            ErrorCode::RelatedRecordMissing,
+            "a meeting's $transcript is a file, and crmd stores no files: there is none to link",
+        )
+        .param("relationships.$transcript"));
+    }
     if object_type
         .schema()
         .relationship(&object_type.slug, key)

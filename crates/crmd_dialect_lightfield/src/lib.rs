@@ -4,16 +4,16 @@
 //!
 //! Covered: `GET /v1/auth/validate`; accounts, contacts and opportunities (create, list
 //! with filters and trash status, definitions, retrieve, update, trash, restore, field
-//! history); custom objects under `/v1/objects` (the same operations, and the list of
-//! custom object types).
+//! history); notes, tasks and meetings (the same without history); lists with their
+//! membership pages; members (read-only); custom objects under `/v1/objects` (the same
+//! operations as accounts, and the list of custom object types).
 //! Record ids are crmd's decimal record ids as strings (`"17"`); crmd's DATE fields read as
 //! DATETIME values at midnight UTC.
 //!
-//! Left out, answering 501 `not_implemented`: merges, notes, tasks, meetings, lists,
-//! members, emails, files, sequences, senders, channels, messages, enrichment and workflow
-//! runs; filters by relationship direction (`:asSource`), definition-slug filter keys and
-//! pipeline/stage filters answer 400. Idempotency keys and rate-limit headers are not
-//! handled here yet.
+//! Left out, answering 501 `not_implemented`: merges, emails, files, sequences, senders,
+//! channels, messages, enrichment and workflow runs; filters by relationship direction
+//! (`:asSource`), definition-slug filter keys and pipeline/stage filters answer 400.
+//! Idempotency keys and rate-limit headers are not handled here yet.
 //! `docs/dialects/lightfield.md` lists every endpoint and every choice made where
 //! Lightfield documents no behaviour.
 
@@ -21,6 +21,7 @@ mod convert;
 mod error;
 mod filter;
 mod handlers;
+mod resources;
 mod routes;
 mod wire;
 

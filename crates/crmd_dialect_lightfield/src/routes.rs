@@ -4,7 +4,7 @@
 //! object types live under `/v1/objects/{slug}`. Static segments (`definitions`, `merge`)
 //! take precedence over `{id}`. Every other `/v1` path answers in Lightfield's error shape.
 
-use crate::handlers::{auth, definitions, history, records, unsupported};
+use crate::handlers::{auth, definitions, history, lists, records, unsupported};
 use axum::Extension;
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -33,13 +33,11 @@ const STANDARD_TYPES: [(&str, &str); 3] = [
     ("opportunities", "opportunity"),
 ];
 
+/// Activity types: the record routes without merge and field history.
+const ACTIVITY_TYPES: [(&str, &str); 3] = [("notes", "note"), ("tasks", "task"), ("meetings", "meeting")];
+
 /// Lightfield resources crmd does not serve yet; any path under them answers 501.
 pub(crate) const UNSUPPORTED_RESOURCES: &[&str] = &[
-    "notes",
-    "tasks",
-    "meetings",
-    "lists",
-    "members",
     "merges",
     "emails",
     "files",
@@ -135,6 +133,90 @@ fn table() -> Vec<Route> {
             .of(standard),
         ]);
     }
+    for (plural, slug) in ACTIVITY_TYPES {
+        let standard = CollectionKind::Standard { slug, plural };
+        let base = format!("/v1/{plural}");
+        let record = format!("{base}/{{id}}");
+        routes.extend([
+            route(M::POST, &base, "create", records::create).of(standard),
+            route(
+                M::GET,
+                &base,
+                "list (limit, offset, status, filters)",
+                records::list,
+            )
+            .of(standard),
+            route(
+                M::GET,
+                format!("{base}/definitions"),
+                "field and relationship definitions",
+                definitions::definitions,
+            )
+            .of(standard),
+            route(M::GET, &record, "retrieve", records::retrieve).of(standard),
+            route(M::POST, &record, "update", records::update).of(standard),
+            route(M::DELETE, &record, "move to the trash", records::delete).of(standard),
+            route(
+                M::POST,
+                format!("{record}/restore"),
+                "restore from the trash",
+                records::restore,
+            )
+            .of(standard),
+        ]);
+    }
+    let list = CollectionKind::Standard {
+        slug: "list",
+        plural: "lists",
+    };
+    routes.extend([
+        route(M::POST, "/v1/lists", "create", records::create).of(list),
+        route(
+            M::GET,
+            "/v1/lists",
+            "list (limit, offset, filters)",
+            records::list,
+        )
+        .of(list),
+        route(M::GET, "/v1/lists/{id}", "retrieve", records::retrieve).of(list),
+        route(M::POST, "/v1/lists/{id}", "update", records::update).of(list),
+        route(M::DELETE, "/v1/lists/{id}", "move to the trash", records::delete).of(list),
+        route(
+            M::GET,
+            "/v1/lists/{id}/accounts",
+            "accounts on the list (limit, offset, filters)",
+            lists::accounts,
+        )
+        .of(list),
+        route(
+            M::GET,
+            "/v1/lists/{id}/contacts",
+            "contacts on the list (limit, offset, filters)",
+            lists::contacts,
+        )
+        .of(list),
+        route(
+            M::GET,
+            "/v1/lists/{id}/opportunities",
+            "opportunities on the list (limit, offset, filters)",
+            lists::opportunities,
+        )
+        .of(list),
+    ]);
+    let member = CollectionKind::Standard {
+        slug: "member",
+        plural: "members",
+    };
+    routes.extend([
+        route(
+            M::GET,
+            "/v1/members",
+            "list (limit, offset, filters)",
+            records::list,
+        )
+        .of(member),
+        route(M::GET, "/v1/members/{id}", "retrieve", records::retrieve).of(member),
+    ]);
     let custom = CollectionKind::Custom;
     let record = "/v1/objects/{slug}/values/{id}";
     routes.extend([

@@ -33,7 +33,8 @@ impl<T: Serialize> Serialize for OrderedMap<T> {
     }
 }
 
-/// The record envelope of accounts, contacts, opportunities and custom objects.
+/// The record envelope of accounts, contacts, opportunities, notes, tasks, meetings,
+/// members and custom objects.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Record {
@@ -44,6 +45,32 @@ pub(crate) struct Record {
     pub(crate) external_id: Option<String>,
     pub(crate) fields: OrderedMap<FieldValue>,
     pub(crate) relationships: OrderedMap<RelationshipValue>,
+    /// Meetings only: the caller's access, `"FULL"` or `"METADATA"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) access_level: Option<&'static str>,
+    /// Meetings only: always `"meeting"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) object_type: Option<&'static str>,
+}
+
+/// What a record endpoint answers: the record envelope, or a list's envelope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Envelope {
+    Record(Record),
+    List(ListRecord),
+}
+
+/// The envelope of a list (`/v1/lists`): no relationships; members are read through
+/// the list's membership pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListRecord {
+    pub(crate) id: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: Option<String>,
+    pub(crate) http_link: Option<String>,
+    pub(crate) fields: OrderedMap<FieldValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,11 +91,11 @@ pub(crate) struct RelationshipValue {
 /// One page of a list endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Page {
+pub(crate) struct Page<T = Record> {
     /// Always `"list"`.
     pub(crate) object: &'static str,
     pub(crate) total_count: u64,
-    pub(crate) data: Vec<Record>,
+    pub(crate) data: Vec<T>,
 }
 
 /// `GET /v1/{type}/definitions`.

@@ -54,6 +54,10 @@ pub struct RecordInput {
     /// Field key and value, in request order. A JSON null clears the field.
     pub fields: Vec<(String, FieldInput)>,
     pub relationships: Vec<RelationshipInput>,
+    /// Links the server makes on create on the caller's behalf (the author of a note),
+    /// by relationship key. Read-only relationships are allowed here; a key the request
+    /// also names keeps the request's ids.
+    pub server_links: Vec<(String, RecordId)>,
 }
 
 fn require(actor: &Actor, object_type: &ObjectType, action: Action) -> Result<(), ServiceError> {
@@ -171,6 +175,19 @@ impl Crm {
                 .entry(input.key.clone())
                 .or_default()
                 .extend(ids.iter().copied());
+        }
+        for (key, id) in input.server_links {
+            if object_type
+                .schema()
+                .relationship(&object_type.slug, &key)
+                .is_none()
+            {
+                return Err(ServiceError::UnknownRelationship {
+                    object_type: object_type.slug.clone(),
+                    key,
+                });
+            }
+            record.relationships.entry(key).or_insert_with(|| vec![id]);
         }
         for side in object_type.schema().relationships_of(&object_type.slug) {
             if side.end().is_required && record.relationships.get(side.key()).is_none_or(Vec::is_empty) {
@@ -298,6 +315,25 @@ impl Crm {
             .trash_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
             .await
             .map_err(|error| record_error(error, object_type, id))
+    }
+
+    /// Moves an active record to the trash; a record already in the trash answers
+    /// `NotFound`, for types whose API treats a second delete as a missing record.
+    pub async fn trash_active_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<Record, ServiceError> {
+        require(actor, object_type, Action::Delete)?;
+        match self
+            .store
+            .get_record(actor.workspace, &object_type.slug, id)
+            .await?
+        {
+            Some(record) if !record.is_trashed() => self.trash_record(actor, object_type, id).await,
+            Some(_) | None => Err(record_not_found(object_type, id)),
+        }
     }
 
     /// Brings a record back from the trash; on an active record it returns it unchanged.

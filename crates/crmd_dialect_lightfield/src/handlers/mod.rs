@@ -7,10 +7,12 @@
 pub(crate) mod auth;
 pub(crate) mod definitions;
 pub(crate) mod history;
+pub(crate) mod lists;
 pub(crate) mod records;
 pub(crate) mod unsupported;
 
 use crate::error::ApiError;
+use crate::resources::Resource;
 use crate::routes::CollectionKind;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -84,6 +86,12 @@ pub(crate) struct Collection {
 }
 
 impl Collection {
+    /// Whether the collection's list takes `status=active|trashed`: standard types with
+    /// a restore endpoint do; lists, members and custom objects do not.
+    pub(crate) fn lists_trash(&self) -> bool {
+        !self.is_custom && !matches!(Resource::of(&self.object_type), Resource::List | Resource::Member)
+    }
+
     /// Translates a service error about this collection.
     pub(crate) fn error(&self, error: crmd_service::ServiceError) -> ApiError {
         ApiError::from_service(error, &self.name)

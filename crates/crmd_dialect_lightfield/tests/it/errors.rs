@@ -152,7 +152,7 @@ async fn version_header_is_required() {
         )
         .await,
         // The version is checked before the key, and on every /v1 path.
-        lf.raw(Method::GET, "/v1/notes", &[], "").await,
+        lf.raw(Method::GET, "/v1/channels", &[], "").await,
     ];
     expect![[r#"
         [
@@ -416,7 +416,7 @@ async fn bodies_must_be_json_objects_within_the_limit() {
             "400 bad_request invalid_json -: the request body is not valid JSON: EOF while parsing a value at line 1 column 10",
             "413 payload_too_large - -: the request body exceeds the limit of 10485760 bytes",
             "400 bad_request invalid_type -: the request body must be a JSON object, got an array",
-            "400 bad_request unknown_parameter extra: unknown body parameter \"extra\"; this endpoint takes fields, relationships and skipEnrichment",
+            "400 bad_request unknown_parameter extra: unknown body parameter \"extra\"; this endpoint takes fields, relationships, skipEnrichment",
             "400 bad_request invalid_type fields: fields must be an object of field values, got a string",
             "400 bad_request parameter_missing fields: the request body needs \"fields\", an object of field values",
             "400 bad_request invalid_type skipEnrichment: skipEnrichment must be true or false, got a string",

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod activities;
 mod auth;
 mod custom_objects;
 mod errors;

@@ -9,11 +9,7 @@ use http::Method;
 async fn unserved_paths_answer_in_lightfield_shape() {
     let lf = Lf::new().await;
     let answers = [
-        lf.get("/v1/notes").await,
-        lf.post("/v1/tasks", serde_json::json!({"fields": {}})).await,
-        lf.get("/v1/meetings/3").await,
-        lf.get("/v1/lists/1/accounts").await,
-        lf.get("/v1/members").await,
+        lf.get("/v1/channels").await,
         lf.get("/v1/merges/1").await,
         lf.post(
             "/v1/accounts/merge",
@@ -31,11 +27,7 @@ async fn unserved_paths_answer_in_lightfield_shape() {
     let lines: Vec<String> = answers.iter().map(error_line).collect();
     expect![[r#"
         [
-            "501 not_implemented - -: GET /v1/notes is not supported by this crmd version",
-            "501 not_implemented - -: POST /v1/tasks is not supported by this crmd version",
-            "501 not_implemented - -: GET /v1/meetings/3 is not supported by this crmd version",
-            "501 not_implemented - -: GET /v1/lists/1/accounts is not supported by this crmd version",
-            "501 not_implemented - -: GET /v1/members is not supported by this crmd version",
+            "501 not_implemented - -: GET /v1/channels is not supported by this crmd version",
             "501 not_implemented - -: GET /v1/merges/1 is not supported by this crmd version",
             "501 not_implemented - -: POST /v1/accounts/merge is not supported by this crmd version",
             "501 not_implemented - -: POST /v1/objects/vehicles/merge is not supported by this crmd version",
