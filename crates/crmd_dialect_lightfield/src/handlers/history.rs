@@ -92,6 +92,17 @@ pub(crate) async fn field_history(
         .map_err(|error| collection.error(error))?;
     let (after, limit) = filter::history_params(&filter::query_pairs(query.as_deref()))?;
     let field_key = target.param("field_key");
+    if object_type.field(field_key).is_none()
+        && object_type
+            .schema()
+            .relationship(&object_type.slug, field_key)
+            .is_some()
+    {
+        return Err(ApiError::bad_request(format!(
+            "{field_key} is a relationship, and relationships have no field history; read its links from the record"
+        ))
+        .param("fieldKey"));
+    }
     // Fetch until one run more than the page holds has begun (so the last run of the
     // page is complete), or the history is exhausted.
     let batch = limit + 1;

@@ -112,6 +112,10 @@ async fn history_of_custom_fields_and_errors() {
         .await,
         lf.get(&format!("/v1/objects/widgets/values/{id}/fields/name/history"))
             .await,
+        lf.get(&format!(
+            "/v1/objects/vehicles/values/{id}/fields/owner_account/history"
+        ))
+        .await,
     ];
     let lines: Vec<String> = answers.iter().map(crate::support::error_line).collect();
     expect![[r#"
@@ -120,6 +124,7 @@ async fn history_of_custom_fields_and_errors() {
             "400 bad_request - limit: limit must be an integer from 1 to 100, got \"101\"",
             "400 bad_request - after: after must be a nextCursor from an earlier page, got \"abc\"",
             "404 not_found - -: No resource found in 'widgets' with the given ID.",
+            "400 bad_request - fieldKey: owner_account is a relationship, and relationships have no field history; read its links from the record",
         ]
     "#]]
     .assert_debug_eq(&lines);
