@@ -244,6 +244,8 @@ fn run_group(ctx: &mut WriterCtx, group: Vec<Box<dyn Job>>) {
         }
         return;
     }
+    #[cfg(feature = "ack-before-commit")]
+    let succeeded = ack_before_commit(succeeded);
     let committed = persist_counters(ctx, &start).and_then(|()| ctx.execute("COMMIT"));
     match committed {
         Ok(()) => {
@@ -302,6 +304,18 @@ fn abandon_done(ctx: &mut WriterCtx, start: &Snapshot, succeeded: Vec<Box<dyn Jo
 }
 
 /// Saves the in-memory counters when the group moved them.
+/// The crash harness's negative control, a deliberately broken build: answers every job
+/// of the group as done, then waits before committing, so that a crash in between loses
+/// acknowledged writes. The harness must notice.
+#[cfg(feature = "ack-before-commit")]
+fn ack_before_commit(succeeded: Vec<Box<dyn Job>>) -> Vec<Box<dyn Job>> {
+    for job in succeeded {
+        job.finish();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    Vec::new()
+}
+
 fn persist_counters(ctx: &WriterCtx, start: &Snapshot) -> rusqlite::Result<()> {
     if ctx.next_record_id == start.next_record_id && ctx.next_seq == start.next_seq {
         return Ok(());
