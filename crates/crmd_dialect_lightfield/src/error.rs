@@ -79,6 +79,11 @@ fn classify(code: ErrorCode) -> (StatusCode, &'static str, Option<&'static str>)
         ErrorCode::StorageFull => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage", None),
         ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", None),
         ErrorCode::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error", None),
+        ErrorCode::MergeNotAllowed => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_content",
+            Some("merge_not_allowed"),
+        ),
     }
 }
 
