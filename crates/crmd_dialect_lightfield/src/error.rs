@@ -148,6 +148,7 @@ impl ApiError {
             Subject::Field(key) => format!("fields.{key}"),
             Subject::Relationship(key) => format!("relationships.{key}"),
             Subject::Parameter(name) => name,
+            Subject::Resolution(key) => format!("fieldResolutions.{key}"),
         });
         let param =
             param.or_else(|| (code == ErrorCode::RelationshipLimit).then(|| "relationships".to_owned()));

@@ -4,7 +4,7 @@
 //! object types live under `/v1/objects/{slug}`. Static segments (`definitions`, `merge`)
 //! take precedence over `{id}`. Every other `/v1` path answers in Lightfield's error shape.
 
-use crate::handlers::{auth, definitions, history, records, unsupported};
+use crate::handlers::{auth, definitions, history, merge, records, unsupported};
 use axum::Extension;
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -40,7 +40,6 @@ pub(crate) const UNSUPPORTED_RESOURCES: &[&str] = &[
     "meetings",
     "lists",
     "members",
-    "merges",
     "emails",
     "files",
     "sequences",
@@ -113,9 +112,10 @@ fn table() -> Vec<Route> {
             route(
                 M::POST,
                 format!("{base}/merge"),
-                "501 not implemented",
-                unsupported::not_implemented,
-            ),
+                "merge two records",
+                merge::merge,
+            )
+            .of(standard),
             route(M::GET, &record, "retrieve", records::retrieve).of(standard),
             route(M::POST, &record, "update", records::update).of(standard),
             route(M::DELETE, &record, "move to the trash", records::delete).of(standard),
@@ -161,9 +161,10 @@ fn table() -> Vec<Route> {
         route(
             M::POST,
             "/v1/objects/{slug}/merge",
-            "501 not implemented",
-            unsupported::not_implemented,
-        ),
+            "merge two records",
+            merge::merge,
+        )
+        .of(custom),
         route(M::POST, "/v1/objects/{slug}/values", "create", records::create).of(custom),
         route(M::GET, record, "retrieve", records::retrieve).of(custom),
         route(M::POST, record, "update", records::update).of(custom),
@@ -182,6 +183,7 @@ fn table() -> Vec<Route> {
             history::field_history,
         )
         .of(custom),
+        route(M::GET, "/v1/merges/{id}", "merge status", merge::get_merge),
     ]);
     routes
 }
