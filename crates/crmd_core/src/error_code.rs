@@ -50,6 +50,9 @@ pub enum ErrorCode {
     Unavailable,
     /// A bug or an unexpected backend failure.
     Internal,
+    /// Two records that the rules do not allow to merge (linked to different records over a
+    /// required HAS_ONE relationship, such as opportunities of different accounts).
+    MergeNotAllowed,
 }
 
 impl ErrorCode {
@@ -78,6 +81,7 @@ impl ErrorCode {
             ErrorCode::StorageFull => "storage_full",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::MergeNotAllowed => "merge_not_allowed",
         }
     }
 }

@@ -16,7 +16,7 @@ pub mod value;
 pub use error_code::ErrorCode;
 pub use field_type::{Cardinality, FieldType, HandleService};
 pub use ids::{RecordId, WorkspaceId};
-pub use record::{Change, ChangeOp, FieldChange, HistoryEntry, Record, RelationshipChange};
+pub use record::{Change, ChangeOp, FieldChange, HistoryEntry, Merge, Record, RelationshipChange};
 pub use schema::{
     FieldConfig, FieldDef, ObjectType, RelationshipDef, RelationshipEnd, RelationshipSide, Schema,
     SelectOption,

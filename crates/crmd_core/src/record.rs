@@ -56,6 +56,12 @@ pub enum ChangeOp {
     Update,
     Trash,
     Restore,
+    /// The record absorbed another record of its type (the merge's primary): values
+    /// written onto it and the links it took over.
+    Merge,
+    /// The record was merged into another and moved to the trash (the merge's duplicate):
+    /// the links that moved away from it.
+    MergeTrash,
 }
 
 impl ChangeOp {
@@ -65,6 +71,8 @@ impl ChangeOp {
             ChangeOp::Update => "update",
             ChangeOp::Trash => "trash",
             ChangeOp::Restore => "restore",
+            ChangeOp::Merge => "merge",
+            ChangeOp::MergeTrash => "merge_trash",
         }
     }
 
@@ -74,6 +82,8 @@ impl ChangeOp {
             "update" => Some(ChangeOp::Update),
             "trash" => Some(ChangeOp::Trash),
             "restore" => Some(ChangeOp::Restore),
+            "merge" => Some(ChangeOp::Merge),
+            "merge_trash" => Some(ChangeOp::MergeTrash),
             _ => None,
         }
     }
@@ -108,4 +118,24 @@ pub struct Change {
     pub op: ChangeOp,
     pub fields: Vec<FieldChange>,
     pub relationships: Vec<RelationshipChange>,
+    /// For merge entries, the other record of the merge: the duplicate on the primary's
+    /// `Merge` entry, the primary on the duplicate's `MergeTrash` entry.
+    pub merged_with: Option<RecordId>,
+}
+
+/// A merge of two records of one object type: the primary kept its id and absorbed the
+/// duplicate's values and links; the duplicate went to the trash. Merges are done in one
+/// transaction, so every stored merge is complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merge {
+    /// Sequential per workspace, from 1.
+    pub id: u64,
+    /// The slug of the merged records' object type.
+    pub object_type: String,
+    pub primary: RecordId,
+    pub duplicate: RecordId,
+    /// The change-log sequence number of the primary's `Merge` entry.
+    pub seq: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }

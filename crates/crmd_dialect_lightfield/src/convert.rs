@@ -9,9 +9,12 @@ use crate::error::ApiError;
 use crate::resources::Resource;
 use crate::wire;
 use crmd_core::{
-    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, ObjectType, Record, RecordId, Schema, Value,
+    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, Merge, ObjectType, Record, RecordId, Schema,
+    Value,
 };
-use crmd_service::{FieldInput, RecordInput, RelationshipInput, RelationshipOp, TypeRef};
+use crmd_service::{
+    FieldInput, MergeInput, MergeOutcome, RecordInput, RelationshipInput, RelationshipOp, Resolution, TypeRef,
+};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value as Json};
@@ -438,13 +441,18 @@ fn field_inputs(object_type: &ObjectType, value: Json) -> Result<Vec<(String, Fi
 /// narrower rule applies: a FULL_NAME is an object (never a "First Last" string), and an
 /// address's country is an ISO 3166-1 alpha-2 code of exactly two letters.
 fn check_write_shape(field: &FieldDef, value: &Json) -> Result<(), ApiError> {
+    check_write_shape_at(field, value, &format!("fields.{}", field.key))
+}
+
+/// [`check_write_shape`], naming `param` in its errors.
+fn check_write_shape_at(field: &FieldDef, value: &Json, param: &str) -> Result<(), ApiError> {
     let invalid = |code: &str, reason: String| {
         ApiError::new(
             ErrorCode::InvalidValue,
             format!("invalid value for field {:?}: {reason}", field.key),
         )
         .code(code)
-        .param(format!("fields.{}", field.key))
+        .param(param)
     };
     match (field.field_type, value) {
         (FieldType::FullName, Json::Object(_) | Json::Null) => Ok(()),
@@ -608,6 +616,183 @@ fn relationship_operation(key: &str, operation: Json) -> Result<Vec<Relationship
             Ok(inputs)
         }
     }
+}
+
+/// Merge ids are `mrg_` and the merge's sequential number.
+pub(crate) fn merge_id_to_wire(id: u64) -> String {
+    format!("mrg_{id}")
+}
+
+/// The number of a merge id; `None` when the text is not a canonical merge id.
+pub(crate) fn merge_id(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix("mrg_")?;
+    let number: u64 = digits.parse().ok()?;
+    (number > 0 && number.to_string() == digits).then_some(number)
+}
+
+pub(crate) fn merge_to_wire(merge: &Merge) -> wire::Merge {
+    wire::Merge {
+        id: merge_id_to_wire(merge.id),
+        created_at: merge.created_at.to_rfc3339(),
+        updated_at: merge.updated_at.to_rfc3339(),
+        primary_id: merge.primary.to_string(),
+        duplicate_id: merge.duplicate.to_string(),
+        entity_type: merge.object_type.clone(),
+        status: "done",
+    }
+}
+
+pub(crate) fn merge_outcome_to_wire(object_type: &TypeRef, outcome: &MergeOutcome) -> wire::MergeResponse {
+    wire::MergeResponse {
+        merge: wire::MergeRef {
+            id: merge_id_to_wire(outcome.merge.id),
+            status: "done",
+        },
+        primary: record_to_wire(object_type, &outcome.primary),
+        summary: wire::MergeSummary {
+            field_write_count: outcome.field_write_count,
+            sync_repointed_count: outcome.repointed_count,
+            warnings: outcome.warnings.clone(),
+        },
+    }
+}
+
+/// The body of a merge: `{primaryId*, duplicateId*, fieldResolutions?, options?}`.
+/// `collection` names the collection in the 404 for an id that is not a record id.
+pub(crate) fn merge_input(
+    object_type: &TypeRef,
+    body: Option<Json>,
+    collection: &str,
+) -> Result<MergeInput, ApiError> {
+    let Some(body) = body else {
+        return Err(missing_merge_id("primaryId"));
+    };
+    let (mut primary, mut duplicate) = (None, None);
+    let mut resolutions = Vec::new();
+    let mut multi_select_union = false;
+    for (key, value) in body_object(body)? {
+        match key.as_str() {
+            "primaryId" => primary = Some(merge_record_id("primaryId", &value, collection)?),
+            "duplicateId" => duplicate = Some(merge_record_id("duplicateId", &value, collection)?),
+            "fieldResolutions" => resolutions = field_resolutions(object_type, value)?,
+            "options" => multi_select_union = merge_options(value)?,
+            other => {
+                return Err(unknown_body_key(
+                    other,
+                    "primaryId, duplicateId, fieldResolutions and options",
+                ));
+            }
+        }
+    }
+    let primary = primary.ok_or_else(|| missing_merge_id("primaryId"))?;
+    let duplicate = duplicate.ok_or_else(|| missing_merge_id("duplicateId"))?;
+    Ok(MergeInput {
+        primary,
+        duplicate,
+        resolutions,
+        multi_select_union,
+    })
+}
+
+fn missing_merge_id(param: &str) -> ApiError {
+    ApiError::bad_request(format!("the request body needs {param:?}, a record id"))
+        .code("parameter_missing")
+        .param(param)
+}
+
+/// A merge names its records by id; one that is not a record id names no record: 404.
+fn merge_record_id(param: &str, value: &Json, collection: &str) -> Result<RecordId, ApiError> {
+    let Json::String(text) = value else {
+        return Err(invalid_type(param, "must be a record id string", value));
+    };
+    text.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("No resource found in '{collection}' with the given ID."),
+        )
+        .param(param)
+    })
+}
+
+/// `{key: "primary" | "duplicate" | {"value": <write value>}}`, keys as given.
+fn field_resolutions(object_type: &TypeRef, value: Json) -> Result<Vec<(String, Resolution)>, ApiError> {
+    if value.is_null() {
+        return Ok(Vec::new());
+    }
+    let Json::Object(resolutions) = value else {
+        return Err(invalid_type(
+            "fieldResolutions",
+            "must be an object keyed by field",
+            &value,
+        ));
+    };
+    let mut inputs = Vec::with_capacity(resolutions.len());
+    for (key, resolution) in resolutions {
+        let param = format!("fieldResolutions.{key}");
+        let expectation = "must be \"primary\", \"duplicate\" or {\"value\": <value>}";
+        let resolution = match resolution {
+            Json::String(choice) if choice == "primary" => Resolution::Primary,
+            Json::String(choice) if choice == "duplicate" => Resolution::Duplicate,
+            Json::String(choice) => {
+                return Err(
+                    ApiError::bad_request(format!("{param} {expectation}, got {choice:?}"))
+                        .code("invalid_value")
+                        .param(param),
+                );
+            }
+            Json::Object(mut parts) if parts.len() == 1 && parts.contains_key("value") => {
+                let value = parts.remove("value").unwrap_or(Json::Null);
+                let field = object_type
+                    .field(&key)
+                    .or_else(|| match key.strip_prefix('$') {
+                        Some(bare) => object_type.field(bare),
+                        None => object_type.field(&format!("${key}")),
+                    })
+                    .filter(|field| !field.is_read_only);
+                if let Some(field) = field {
+                    check_write_shape_at(field, &value, &param)?;
+                }
+                Resolution::Value(FieldInput::Json(value))
+            }
+            other @ (Json::Null | Json::Bool(_) | Json::Number(_) | Json::Array(_) | Json::Object(_)) => {
+                return Err(invalid_type(&param, expectation, &other));
+            }
+        };
+        inputs.push((key, resolution));
+    }
+    Ok(inputs)
+}
+
+/// `{multiSelectUnion?}`.
+fn merge_options(value: Json) -> Result<bool, ApiError> {
+    if value.is_null() {
+        return Ok(false);
+    }
+    let Json::Object(options) = value else {
+        return Err(invalid_type("options", "must be an object", &value));
+    };
+    let mut multi_select_union = false;
+    for (key, value) in options {
+        match (key.as_str(), value) {
+            ("multiSelectUnion", Json::Bool(flag)) => multi_select_union = flag,
+            ("multiSelectUnion", Json::Null) => {}
+            ("multiSelectUnion", other) => {
+                return Err(invalid_type(
+                    "options.multiSelectUnion",
+                    "must be true or false",
+                    &other,
+                ));
+            }
+            (other, _) => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown option {other:?}; merges take multiSelectUnion"
+                ))
+                .code("unknown_parameter")
+                .param(format!("options.{other}")));
+            }
+        }
+    }
+    Ok(multi_select_union)
 }
 
 #[cfg(test)]

@@ -79,6 +79,11 @@ fn classify(code: ErrorCode) -> (StatusCode, &'static str, Option<&'static str>)
         ErrorCode::StorageFull => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage", None),
         ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", None),
         ErrorCode::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error", None),
+        ErrorCode::MergeNotAllowed => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_content",
+            Some("merge_not_allowed"),
+        ),
     }
 }
 
@@ -143,6 +148,7 @@ impl ApiError {
             Subject::Field(key) => format!("fields.{key}"),
             Subject::Relationship(key) => format!("relationships.{key}"),
             Subject::Parameter(name) => name,
+            Subject::Resolution(key) => format!("fieldResolutions.{key}"),
         });
         let param =
             param.or_else(|| (code == ErrorCode::RelationshipLimit).then(|| "relationships".to_owned()));

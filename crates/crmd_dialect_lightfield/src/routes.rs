@@ -4,7 +4,7 @@
 //! object types live under `/v1/objects/{slug}`. Static segments (`definitions`, `merge`)
 //! take precedence over `{id}`. Every other `/v1` path answers in Lightfield's error shape.
 
-use crate::handlers::{auth, definitions, history, lists, records, unsupported};
+use crate::handlers::{auth, definitions, history, lists, merge, records, unsupported};
 use axum::Extension;
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -38,7 +38,6 @@ const ACTIVITY_TYPES: [(&str, &str); 3] = [("notes", "note"), ("tasks", "task"),
 
 /// Lightfield resources crmd does not serve yet; any path under them answers 501.
 pub(crate) const UNSUPPORTED_RESOURCES: &[&str] = &[
-    "merges",
     "emails",
     "files",
     "sequences",
@@ -111,9 +110,10 @@ fn table() -> Vec<Route> {
             route(
                 M::POST,
                 format!("{base}/merge"),
-                "501 not implemented",
-                unsupported::not_implemented,
-            ),
+                "merge two records",
+                merge::merge,
+            )
+            .of(standard),
             route(M::GET, &record, "retrieve", records::retrieve).of(standard),
             route(M::POST, &record, "update", records::update).of(standard),
             route(M::DELETE, &record, "move to the trash", records::delete).of(standard),
@@ -243,9 +243,10 @@ fn table() -> Vec<Route> {
         route(
             M::POST,
             "/v1/objects/{slug}/merge",
-            "501 not implemented",
-            unsupported::not_implemented,
-        ),
+            "merge two records",
+            merge::merge,
+        )
+        .of(custom),
         route(M::POST, "/v1/objects/{slug}/values", "create", records::create).of(custom),
         route(M::GET, record, "retrieve", records::retrieve).of(custom),
         route(M::POST, record, "update", records::update).of(custom),
@@ -264,6 +265,7 @@ fn table() -> Vec<Route> {
             history::field_history,
         )
         .of(custom),
+        route(M::GET, "/v1/merges/{id}", "merge status", merge::get_merge),
     ]);
     routes
 }

@@ -219,3 +219,41 @@ pub(crate) struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) param: Option<String>,
 }
+
+/// `POST /v1/{type}/merge`, `POST /v1/objects/{slug}/merge`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MergeResponse {
+    pub(crate) merge: MergeRef,
+    pub(crate) primary: Record,
+    pub(crate) summary: MergeSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MergeRef {
+    pub(crate) id: String,
+    /// Always `"done"`: crmd merges in one transaction before answering.
+    pub(crate) status: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MergeSummary {
+    pub(crate) field_write_count: u64,
+    pub(crate) sync_repointed_count: u64,
+    pub(crate) warnings: Vec<String>,
+}
+
+/// `GET /v1/merges/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Merge {
+    pub(crate) id: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) primary_id: String,
+    pub(crate) duplicate_id: String,
+    pub(crate) entity_type: String,
+    pub(crate) status: &'static str,
+}

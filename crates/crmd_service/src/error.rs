@@ -10,6 +10,8 @@ pub enum Subject {
     Relationship(String),
     /// A request parameter named by the dialect (`limit`, `Idempotency-Key`).
     Parameter(String),
+    /// The resolution of one field in a merge, by the key the request gave.
+    Resolution(String),
 }
 
 /// Why a use case failed.
@@ -52,6 +54,15 @@ pub enum ServiceError {
         message: String,
         subject: Option<Subject>,
     },
+    #[error("record {id} cannot be merged with itself")]
+    SelfMerge { id: RecordId },
+    #[error(
+        "cannot merge two {object_type} records linked to different records over {key:?}; both must have the same"
+    )]
+    MergeNotAllowed { key: String, object_type: String },
+    /// An error about the resolution of one field in a merge, by the key the request gave.
+    #[error("{error}")]
+    InResolution { key: String, error: Box<ServiceError> },
     #[error(transparent)]
     Query(#[from] QueryError),
     #[error(transparent)]
@@ -104,6 +115,9 @@ impl ServiceError {
             ServiceError::InvalidSchema(_) => ErrorCode::InvalidRequest,
             ServiceError::DestructiveSchemaChange(_) => ErrorCode::DestructiveSchemaChange,
             ServiceError::InvalidRequest { .. } => ErrorCode::InvalidRequest,
+            ServiceError::SelfMerge { .. } => ErrorCode::InvalidRequest,
+            ServiceError::MergeNotAllowed { .. } => ErrorCode::MergeNotAllowed,
+            ServiceError::InResolution { error, .. } => error.code(),
             ServiceError::Query(error) => error.code(),
             ServiceError::Store(error) => error.code(),
         }
@@ -127,6 +141,8 @@ impl ServiceError {
             | ServiceError::RelatedMissing { key, .. }
             | ServiceError::RelatedTrashed { key, .. } => Some(Subject::Relationship(key.clone())),
             ServiceError::InvalidRequest { subject, .. } => subject.clone(),
+            ServiceError::MergeNotAllowed { key, .. } => Some(Subject::Relationship(key.clone())),
+            ServiceError::InResolution { key, .. } => Some(Subject::Resolution(key.clone())),
             ServiceError::Query(error) => error.key().map(|key| Subject::Field(key.to_owned())),
             ServiceError::Unauthenticated
             | ServiceError::PermissionDenied { .. }
@@ -135,6 +151,7 @@ impl ServiceError {
             | ServiceError::Conflict(_)
             | ServiceError::InvalidSchema(_)
             | ServiceError::DestructiveSchemaChange(_)
+            | ServiceError::SelfMerge { .. }
             | ServiceError::Store(_) => None,
         }
     }

@@ -4,14 +4,16 @@
 
 pub mod auth;
 mod error;
+mod merge;
 mod records;
 pub mod schema_file;
 mod workspaces;
 
 pub use auth::{Action, Actor};
 pub use crmd_query::Limits as QueryLimits;
-pub use crmd_store::{RecordPage, RelationshipOp, Store, Workspace};
+pub use crmd_store::{MergeOutcome, RecordPage, RelationshipOp, Store, Workspace};
 pub use error::{ServiceError, Subject};
+pub use merge::{MergeInput, Resolution};
 pub use records::{FieldInput, RecordInput, RelationshipInput, TypeRef};
 pub use workspaces::{CreatedKey, DEFAULT_WORKSPACE, SchemaPlan};
 

@@ -60,7 +60,7 @@ pub struct RecordInput {
     pub server_links: Vec<(String, RecordId)>,
 }
 
-fn require(actor: &Actor, object_type: &ObjectType, action: Action) -> Result<(), ServiceError> {
+pub(crate) fn require(actor: &Actor, object_type: &ObjectType, action: Action) -> Result<(), ServiceError> {
     require_resource(actor, &object_type.scope, action)
 }
 
@@ -74,7 +74,7 @@ fn require_resource(actor: &Actor, resource: &str, action: Action) -> Result<(),
     }
 }
 
-fn record_not_found(object_type: &ObjectType, id: RecordId) -> ServiceError {
+pub(crate) fn record_not_found(object_type: &ObjectType, id: RecordId) -> ServiceError {
     ServiceError::NotFound {
         what: format!("{} {id}", object_type.slug),
     }

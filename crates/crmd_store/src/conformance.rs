@@ -24,6 +24,9 @@ use std::fmt::Debug;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod merge;
+pub use merge::{merge_failures, merge_records};
+
 /// Runs every check.
 pub async fn run_all(store: &dyn Store) {
     workspaces(store).await;
@@ -37,6 +40,8 @@ pub async fn run_all(store: &dyn Store) {
     queries(store).await;
     keyset_pages(store).await;
     history_and_changes(store).await;
+    merge_records(store).await;
+    merge_failures(store).await;
 }
 
 // --- helpers ---

@@ -12,11 +12,12 @@ mod types;
 
 pub use error::StoreError;
 pub use types::{
-    ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite, Workspace,
+    ApiKey, MergeOutcome, MergeRecords, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp,
+    RelationshipWrite, Workspace,
 };
 
 use async_trait::async_trait;
-use crmd_core::{Change, HistoryEntry, Record, RecordId, Schema, WorkspaceId};
+use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, WorkspaceId};
 use crmd_query::Query;
 use std::sync::Arc;
 
@@ -89,6 +90,25 @@ pub trait Store: Send + Sync + 'static {
         object_type: &str,
         id: RecordId,
     ) -> StoreResult<Record>;
+
+    /// Merges two active records of one object type in one transaction: writes
+    /// `merge.values` onto the primary (with field history), moves every link of the
+    /// duplicate, in both directions and over every relationship, to the primary (a link
+    /// the primary has already is kept once; over a HAS_ONE end where the primary has an
+    /// active link, the primary's link wins and the duplicate's is dropped; links between
+    /// the two records are dropped), moves the duplicate to the trash with no links left,
+    /// logs a `Merge` change for the primary, a `MergeTrash` change for the duplicate and an
+    /// `Update` change for every other record whose links moved, and records the merge.
+    /// `NotFound` when either record is missing, trashed or of another type; `Conflict`
+    /// when they are the same record. A failure writes nothing.
+    async fn merge_records(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        merge: MergeRecords,
+    ) -> StoreResult<MergeOutcome>;
+    /// The merge with this id; `None` when there is none.
+    async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>>;
 
     /// The record, active or trashed; `None` when it does not exist or is of another type.
     async fn get_record(

@@ -1,4 +1,4 @@
-use crmd_core::{Record, RecordId, Timestamp, Value, WorkspaceId};
+use crmd_core::{Merge, Record, RecordId, Timestamp, Value, WorkspaceId};
 use crmd_query::Cursor;
 use std::collections::BTreeMap;
 
@@ -82,4 +82,31 @@ pub struct RecordPage {
     pub total: Option<u64>,
     /// Where the next page starts, for keyset pages with more matches.
     pub next_cursor: Option<Cursor>,
+}
+
+/// A merge to perform: `duplicate` is folded into `primary`, both active records of
+/// `object_type`, and moved to the trash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeRecords {
+    pub object_type: String,
+    pub primary: RecordId,
+    pub duplicate: RecordId,
+    /// Values to write onto the primary, normalized, by field key; `None` clears. The
+    /// caller has resolved them already; the store writes them as they are.
+    pub values: BTreeMap<String, Option<Value>>,
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeOutcome {
+    pub merge: Merge,
+    /// The primary after the merge.
+    pub primary: Record,
+    /// Fields of the primary whose value changed.
+    pub field_write_count: u64,
+    /// Links of the duplicate that now belong to the primary (links the primary already
+    /// had are not counted).
+    pub repointed_count: u64,
+    /// Links of the duplicate that were dropped, one sentence each.
+    pub warnings: Vec<String>,
 }

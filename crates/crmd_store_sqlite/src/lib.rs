@@ -22,6 +22,7 @@
 //! | `unique_values` | `(field_id, lowercased value) → record_id` for unique fields of active records |
 //! | `changes` | the change log, `seq` gapless; `payload` is JSON with each field's type, old and new value |
 //! | `field_history` | `(record_id, field_id, seq) → value` (storage JSON, NULL when cleared) |
+//! | `merges` | one row per merge: sequential `id`, object type slug, primary and duplicate ids, the `seq` of the primary's merge change |
 //! | `_schema`, `counters`, `_migrations` | the schema as JSON with its version, the next record id and seq, applied migrations |
 //!
 //! Column types by field type: short text (TEXT, EMAIL, URL, TELEPHONE, SOCIAL_HANDLE)
@@ -37,6 +38,7 @@ mod ddl;
 mod error;
 mod key_cache;
 mod layout;
+mod merge;
 mod query;
 mod read;
 mod schema_json;
@@ -51,10 +53,11 @@ use crate::error::SqliteResultExt;
 use crate::layout::Layout;
 use crate::workspace::{WorkspaceDb, remove_database};
 use async_trait::async_trait;
-use crmd_core::{Change, HistoryEntry, Record, RecordId, Schema, Timestamp, WorkspaceId};
+use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, Timestamp, WorkspaceId};
 use crmd_query::Query;
 use crmd_store::{
-    ApiKey, NewApiKey, NewRecord, RecordChanges, RecordPage, Store, StoreError, StoreResult, Workspace,
+    ApiKey, MergeOutcome, MergeRecords, NewApiKey, NewRecord, RecordChanges, RecordPage, Store, StoreError,
+    StoreResult, Workspace,
 };
 use parking_lot::{Mutex, RwLock};
 use rusqlite::Connection;
@@ -462,6 +465,25 @@ impl Store for SqliteStore {
         let db = self.workspace(workspace).await?;
         let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
         db.write(move |ctx| write::restore_record(ctx, &actor, &object_type, id))
+            .await
+    }
+
+    async fn merge_records(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        merge: MergeRecords,
+    ) -> StoreResult<MergeOutcome> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let actor = actor.to_owned();
+        db.write(move |ctx| merge::merge_records(ctx, &actor, merge))
+            .await
+    }
+
+    async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>> {
+        let db = self.workspace(workspace).await?;
+        db.read_point(move |connection, _| read::get_merge(connection, id))
             .await
     }
 

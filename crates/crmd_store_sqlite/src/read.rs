@@ -4,7 +4,8 @@ use crate::error::{InternalError, SqliteResultExt};
 use crate::layout::{FIXED_COLUMNS, Layout, TypeLayout};
 use crate::writer::to_sql_int;
 use crmd_core::{
-    Change, ChangeOp, FieldChange, FieldType, HistoryEntry, Record, RecordId, RelationshipChange, Timestamp,
+    Change, ChangeOp, FieldChange, FieldType, HistoryEntry, Merge, Record, RecordId, RelationshipChange,
+    Timestamp,
 };
 use crmd_store::StoreResult;
 use crmd_store::codec::value_from_json;
@@ -262,7 +263,7 @@ pub(crate) fn changes(connection: &Connection, after_seq: u64, limit: u32) -> St
         let op: String = row.get(5).store()?;
         let payload: String = row.get(6).store()?;
         let record_id: i64 = row.get(4).store()?;
-        let (fields, relationships) = decode_payload(&payload)
+        let (fields, relationships, merged_with) = decode_payload(&payload)
             .ok_or_else(|| InternalError::Corrupt(format!("payload of change {seq}")))?;
         changes.push(Change {
             seq: u64::try_from(seq).unwrap_or_default(),
@@ -274,13 +275,14 @@ pub(crate) fn changes(connection: &Connection, after_seq: u64, limit: u32) -> St
                 .ok_or_else(|| InternalError::Corrupt(format!("op {op:?} of change {seq}")))?,
             fields,
             relationships,
+            merged_with,
         });
     }
     Ok(changes)
 }
 
 /// The payload names each field's type, so that it decodes whatever the schema became since.
-fn decode_payload(payload: &str) -> Option<(Vec<FieldChange>, Vec<RelationshipChange>)> {
+fn decode_payload(payload: &str) -> Option<(Vec<FieldChange>, Vec<RelationshipChange>, Option<RecordId>)> {
     let json: serde_json::Value = serde_json::from_str(payload).ok()?;
     let mut fields = Vec::new();
     for entry in json.get("fields")?.as_array()? {
@@ -314,7 +316,34 @@ fn decode_payload(payload: &str) -> Option<(Vec<FieldChange>, Vec<RelationshipCh
             removed: ids(entry.get("removed")?)?,
         });
     }
-    Some((fields, relationships))
+    let merged_with = json
+        .get("mergedWith")
+        .and_then(serde_json::Value::as_u64)
+        .map(RecordId);
+    Some((fields, relationships, merged_with))
+}
+
+/// The merge with this id.
+pub(crate) fn get_merge(connection: &Connection, id: u64) -> StoreResult<Option<Merge>> {
+    connection
+        .prepare_cached(
+            "SELECT id, object_type, primary_id, duplicate_id, seq, created_at, updated_at FROM merges WHERE id = ?1",
+        )
+        .store()?
+        .query_row([to_sql_int(id)], |row| {
+            let unsigned = |index: usize| row.get::<_, i64>(index).map(|value| u64::try_from(value).unwrap_or_default());
+            Ok(Merge {
+                id: unsigned(0)?,
+                object_type: row.get(1)?,
+                primary: RecordId(unsigned(2)?),
+                duplicate: RecordId(unsigned(3)?),
+                seq: unsigned(4)?,
+                created_at: Timestamp(row.get(5)?),
+                updated_at: Timestamp(row.get(6)?),
+            })
+        })
+        .optional()
+        .store()
 }
 
 /// The type and trash state of record `id`, from the registry.

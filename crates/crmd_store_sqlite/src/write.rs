@@ -42,7 +42,7 @@ pub(crate) fn claim_unique(
     }
 }
 
-fn claim_value(
+pub(crate) fn claim_value(
     connection: &Connection,
     field: &FieldLayout,
     value: &Value,
@@ -59,7 +59,7 @@ fn claim_value(
     Ok(())
 }
 
-fn release_value(connection: &Connection, field: &FieldLayout, record_id: u64) -> StoreResult<()> {
+pub(crate) fn release_value(connection: &Connection, field: &FieldLayout, record_id: u64) -> StoreResult<()> {
     connection
         .prepare_cached("DELETE FROM unique_values WHERE record_id = ?1 AND field_id = ?2")
         .store()?
@@ -69,20 +69,20 @@ fn release_value(connection: &Connection, field: &FieldLayout, record_id: u64) -
 }
 
 /// One field's part of a change: its old and new value in the storage JSON encoding.
-struct FieldDiff<'a> {
-    field: &'a FieldLayout,
-    old: Option<serde_json::Value>,
-    new: Option<serde_json::Value>,
+pub(crate) struct FieldDiff<'a> {
+    pub(crate) field: &'a FieldLayout,
+    pub(crate) old: Option<serde_json::Value>,
+    pub(crate) new: Option<serde_json::Value>,
 }
 
 /// What one write logs about one record.
-struct ChangeEntry<'a> {
-    seq: u64,
-    object_type: &'a str,
-    record_id: u64,
-    op: ChangeOp,
-    fields: Vec<FieldDiff<'a>>,
-    relationships: Vec<RelationshipChange>,
+pub(crate) struct ChangeEntry<'a> {
+    pub(crate) seq: u64,
+    pub(crate) object_type: &'a str,
+    pub(crate) record_id: u64,
+    pub(crate) op: ChangeOp,
+    pub(crate) fields: Vec<FieldDiff<'a>>,
+    pub(crate) relationships: Vec<RelationshipChange>,
 }
 
 fn ids_json(ids: &[RecordId]) -> serde_json::Value {
@@ -94,6 +94,18 @@ fn insert_change(
     at: Timestamp,
     actor: &str,
     entry: &ChangeEntry<'_>,
+) -> StoreResult<()> {
+    insert_change_merged(connection, at, actor, entry, None)
+}
+
+/// Appends `entry` to the change log, with the field history of the values it wrote.
+/// `merged_with` is the other record of a merge, for merge entries.
+pub(crate) fn insert_change_merged(
+    connection: &Connection,
+    at: Timestamp,
+    actor: &str,
+    entry: &ChangeEntry<'_>,
+    merged_with: Option<u64>,
 ) -> StoreResult<()> {
     let fields: Vec<serde_json::Value> = entry
         .fields
@@ -113,7 +125,11 @@ fn insert_change(
         .iter()
         .map(|change| json!({"key": change.key, "added": ids_json(&change.added), "removed": ids_json(&change.removed)}))
         .collect();
-    let payload = json!({"fields": fields, "relationships": relationships}).to_string();
+    let mut payload = json!({"fields": fields, "relationships": relationships});
+    if let Some(other) = merged_with {
+        payload["mergedWith"] = json!(other);
+    }
+    let payload = payload.to_string();
     connection
         .prepare_cached(
             "INSERT INTO changes (seq, at, actor, object_type, record_id, op, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -129,7 +145,7 @@ fn insert_change(
             payload
         ])
         .store()?;
-    if entry.op == ChangeOp::Create || entry.op == ChangeOp::Update {
+    if matches!(entry.op, ChangeOp::Create | ChangeOp::Update | ChangeOp::Merge) {
         let mut statement = connection
             .prepare_cached(
                 "INSERT INTO field_history (record_id, field_id, seq, at, value, is_create) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -596,7 +612,11 @@ pub(crate) fn update_record(
 }
 
 /// Looks up record `id` of type `type_layout`: `NotFound` when it is missing or of another type.
-fn require_registered(connection: &Connection, type_layout: &TypeLayout, id: RecordId) -> StoreResult<bool> {
+pub(crate) fn require_registered(
+    connection: &Connection,
+    type_layout: &TypeLayout,
+    id: RecordId,
+) -> StoreResult<bool> {
     match registry_entry(connection, id.get())? {
         Some((object_type_id, is_trashed)) if object_type_id == type_layout.id => Ok(is_trashed),
         Some(_) | None => Err(StoreError::NotFound),

@@ -8,6 +8,7 @@ pub(crate) mod auth;
 pub(crate) mod definitions;
 pub(crate) mod history;
 pub(crate) mod lists;
+pub(crate) mod merge;
 pub(crate) mod records;
 pub(crate) mod unsupported;
 
@@ -66,7 +67,10 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 }
 
 /// The decoded path parameters of the route.
-async fn path_params(parts: &mut Parts, state: &Arc<AppState>) -> Result<HashMap<String, String>, ApiError> {
+pub(crate) async fn path_params(
+    parts: &mut Parts,
+    state: &Arc<AppState>,
+) -> Result<HashMap<String, String>, ApiError> {
     Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
         .map(|Path(params)| params)

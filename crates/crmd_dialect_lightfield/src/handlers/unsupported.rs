@@ -17,15 +17,6 @@ fn not_implemented_error(method: &Method, path: &str) -> ApiError {
     )
 }
 
-/// A Lightfield endpoint that crmd knows but does not serve yet (merges).
-pub(crate) async fn not_implemented(
-    _caller: Caller,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-) -> ApiError {
-    not_implemented_error(&method, uri.path())
-}
-
 /// Any other `/v1` path: 501 under a Lightfield resource crmd does not serve yet
 /// (notes, tasks, meetings, lists, members, emails, files, …), 404 otherwise.
 pub(crate) async fn fallback(_caller: Caller, method: Method, OriginalUri(uri): OriginalUri) -> ApiError {

@@ -8,6 +8,7 @@ mod custom_objects;
 mod errors;
 mod filters;
 mod history;
+mod merge;
 mod paging;
 mod records;
 mod routes;

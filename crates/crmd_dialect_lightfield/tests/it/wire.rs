@@ -10,13 +10,6 @@ async fn unserved_paths_answer_in_lightfield_shape() {
     let lf = Lf::new().await;
     let answers = [
         lf.get("/v1/channels").await,
-        lf.get("/v1/merges/1").await,
-        lf.post(
-            "/v1/accounts/merge",
-            serde_json::json!({"primaryId": "1", "duplicateId": "2"}),
-        )
-        .await,
-        lf.post("/v1/objects/vehicles/merge", serde_json::json!({})).await,
         lf.post("/v1/emails/send", serde_json::json!({})).await,
         lf.get("/v1/files").await,
         lf.get("/v1/sequences").await,
@@ -28,9 +21,6 @@ async fn unserved_paths_answer_in_lightfield_shape() {
     expect![[r#"
         [
             "501 not_implemented - -: GET /v1/channels is not supported by this crmd version",
-            "501 not_implemented - -: GET /v1/merges/1 is not supported by this crmd version",
-            "501 not_implemented - -: POST /v1/accounts/merge is not supported by this crmd version",
-            "501 not_implemented - -: POST /v1/objects/vehicles/merge is not supported by this crmd version",
             "501 not_implemented - -: POST /v1/emails/send is not supported by this crmd version",
             "501 not_implemented - -: GET /v1/files is not supported by this crmd version",
             "501 not_implemented - -: GET /v1/sequences is not supported by this crmd version",
