@@ -8,7 +8,8 @@
 use crate::error::ApiError;
 use crate::wire;
 use crmd_core::{
-    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, ObjectType, Record, RecordId, Schema, Value,
+    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, ObjectType, Record, RecordId,
+    RelationshipSide, Schema, Value,
 };
 use crmd_service::{FieldInput, RecordInput, RelationshipInput, RelationshipOp, TypeRef};
 use rust_decimal::Decimal;
@@ -126,17 +127,24 @@ pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Re
     }
     let mut relationships = wire::OrderedMap::default();
     for side in object_type.schema().relationships_of(&object_type.slug) {
-        let values = record
-            .related(side.key())
-            .iter()
-            .map(RecordId::to_string)
-            .collect();
+        let ids = |key: &str| record.related(key).iter().map(RecordId::to_string).collect();
+        let directions = both_keys(side).map(|(source_key, target_key)| wire::Directions {
+            as_source: wire::DirectionValues {
+                cardinality: cardinality(side.def.source.cardinality),
+                values: ids(source_key),
+            },
+            as_destination: wire::DirectionValues {
+                cardinality: cardinality(side.def.target.cardinality),
+                values: ids(target_key),
+            },
+        });
         relationships.push(
             side.key(),
             wire::RelationshipValue {
                 cardinality: cardinality(side.cardinality()),
                 object_type: side.target_type().to_owned(),
-                values,
+                values: ids(side.key()),
+                directions,
             },
         );
     }
@@ -149,6 +157,16 @@ pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Re
         fields,
         relationships,
     }
+}
+
+/// The keys of the source and target ends of a self-referential relationship when both
+/// ends have one: only then does a record hold the links of both directions.
+fn both_keys(side: RelationshipSide<'_>) -> Option<(&str, &str)> {
+    let def = side.def;
+    if def.source.object_type != def.target.object_type {
+        return None;
+    }
+    Some((def.source.key.as_deref()?, def.target.key.as_deref()?))
 }
 
 /// The field and relationship definitions of an object type.
@@ -164,10 +182,21 @@ pub(crate) fn definitions_to_wire(schema: &Schema, object_type: &ObjectType) -> 
             side.key(),
             wire::RelationshipDefinition {
                 id: side.def.id.clone(),
+                slug: crate::filter::relationship_slug(&object_type.slug, side.key()),
                 label: end.label.clone(),
                 description: end.description.clone(),
                 cardinality: cardinality(side.cardinality()),
                 object_type: side.target_type().to_owned(),
+                directions: both_keys(side).map(|_| wire::Directions {
+                    as_source: wire::DirectionDefinition {
+                        cardinality: cardinality(side.def.source.cardinality),
+                        label: side.def.source.label.clone(),
+                    },
+                    as_destination: wire::DirectionDefinition {
+                        cardinality: cardinality(side.def.target.cardinality),
+                        label: side.def.target.label.clone(),
+                    },
+                }),
             },
         );
     }
