@@ -11,6 +11,7 @@ use crmd_core::{
     Cardinality, ErrorCode, FieldDef, FieldType, HandleService, ObjectType, Record, RecordId,
     RelationshipSide, Schema, Value,
 };
+use crmd_service::pipelines::Pipelines;
 use crmd_service::{FieldInput, RecordInput, RelationshipInput, RelationshipOp, TypeRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -115,8 +116,22 @@ fn float_to_json(number: Option<f64>) -> Json {
 /// The record envelope.
 pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Record {
     let mut fields = wire::OrderedMap::default();
+    let pipelines = Pipelines::of(object_type);
     for field in &object_type.fields {
-        let value = record.value(&field.key).map_or(Json::Null, value_to_json);
+        let value = match pipelines {
+            // The pipeline is not stored: it is the parent of the record's stage.
+            Some(pipelines) if pipelines.pipeline.key == field.key => {
+                match record.value(&pipelines.stage.key) {
+                    Some(Value::Choice(stage)) => pipelines
+                        .stage
+                        .option(stage)
+                        .and_then(|stage| stage.parent_id.clone())
+                        .map_or(Json::Null, Json::String),
+                    Some(_) | None => Json::Null,
+                }
+            }
+            Some(_) | None => record.value(&field.key).map_or(Json::Null, value_to_json),
+        };
         fields.push(
             field.key.clone(),
             wire::FieldValue {

@@ -21,8 +21,10 @@
 //! comma-separated list of ids means any of them.
 
 use crate::error::ApiError;
-use crmd_core::{FieldDef, FieldType, ObjectType, RecordId, RelationshipSide, Schema};
+use crmd_core::{FieldDef, FieldType, ObjectType, RecordId, RelationshipSide, Schema, Value};
 use crmd_query::{Filter, Op, Page, Query, RelatedOp, SortKey, Target, Trashed};
+use crmd_service::ServiceError;
+use crmd_service::pipelines::Pipelines;
 
 /// The largest page Lightfield serves.
 pub(crate) const MAX_LIMIT: u32 = 25;
@@ -49,13 +51,20 @@ pub(crate) fn list_query(
     let mut offset = None;
     let mut status = None;
     let mut filters = Vec::new();
+    let stages = match Pipelines::of(object_type) {
+        Some(pipelines) => Some(StageContext {
+            pipelines,
+            chosen: chosen_pipeline(pipelines, pairs)?,
+        }),
+        None => None,
+    };
     for (name, value) in pairs {
         let slot = match name.as_str() {
             "limit" => &mut limit,
             "offset" => &mut offset,
             "status" if has_status => &mut status,
             _ => {
-                filters.push(parse_filter(schema, object_type, name, value)?);
+                filters.push(parse_filter(schema, object_type, stages.as_ref(), name, value)?);
                 continue;
             }
         };
@@ -227,10 +236,155 @@ fn names(operators: &[Operator]) -> String {
         .join(", ")
 }
 
+/// The pipelines of the listed type, and the pipeline a positive pipeline filter picks.
+struct StageContext<'a> {
+    pipelines: Pipelines<'a>,
+    chosen: Option<&'a str>,
+}
+
+/// The pipeline of the one positive `$pipeline[equal]` filter, if any. A second one is
+/// refused: it cannot disambiguate anything the first does not.
+fn chosen_pipeline<'a>(
+    pipelines: Pipelines<'a>,
+    pairs: &[(String, String)],
+) -> Result<Option<&'a str>, ApiError> {
+    let mut chosen: Option<&'a str> = None;
+    for (param, value) in pairs {
+        let positive = [
+            pipelines.pipeline.key.clone(),
+            format!("{}[equal]", pipelines.pipeline.key),
+        ];
+        if !positive.contains(param) {
+            continue;
+        }
+        let pipeline = pipeline_id(pipelines, param, value)?;
+        if chosen.is_some() {
+            return Err(invalid_filter(
+                param,
+                format!(
+                    "at most one positive {} filter is allowed; use {}[-equal] to exclude pipelines",
+                    pipelines.pipeline.key, pipelines.pipeline.key
+                ),
+            ));
+        }
+        chosen = Some(pipeline);
+    }
+    Ok(chosen)
+}
+
+/// A pipeline filter value: a pipeline id, never a name.
+fn pipeline_id<'a>(pipelines: Pipelines<'a>, param: &str, value: &str) -> Result<&'a str, ApiError> {
+    match pipelines.pipeline_by_id(value) {
+        Some(pipeline) => Ok(pipeline.id.as_str()),
+        None => {
+            let error = ServiceError::UnknownPipeline {
+                key: pipelines.pipeline.key.clone(),
+                pipeline: value.trim().to_owned(),
+                active: pipelines.pipeline_ids(),
+            };
+            Err(
+                ApiError::bad_request(format!("filter {param:?}: {error}; filters take pipeline ids"))
+                    .code("unknown_pipeline")
+                    .param(param)
+                    .pipeline_members(&error),
+            )
+        }
+    }
+}
+
+/// `$pipeline[equal]`: the records whose stage is one of the pipeline's stages.
+fn pipeline_filter(
+    pipelines: Pipelines<'_>,
+    param: &str,
+    operator: Option<Operator>,
+    value: &str,
+) -> Result<Filter, ApiError> {
+    choose_operator(
+        &[Operator::Equal],
+        operator,
+        param,
+        &format!("pipeline field {:?}", pipelines.pipeline.key),
+    )?;
+    let pipeline = pipeline_id(pipelines, param, value)?;
+    let stages: Vec<Value> = pipelines
+        .stages_of(pipeline)
+        .map(|stage| Value::Choice(stage.id.clone()))
+        .collect();
+    Ok(if stages.is_empty() {
+        Filter::Or(Vec::new())
+    } else {
+        Filter::Cond {
+            target: Target::Field(pipelines.stage.key.clone()),
+            op: Op::In(stages),
+        }
+    })
+}
+
+/// `$stage[equal]`: a stage id, or a label that names one stage, either alone or within the
+/// pipeline a positive pipeline filter picks. Labels never fall back to a default pipeline.
+fn stage_filter(
+    context: &StageContext<'_>,
+    param: &str,
+    operator: Option<Operator>,
+    value: &str,
+) -> Result<Filter, ApiError> {
+    let pipelines = context.pipelines;
+    choose_operator(
+        &[Operator::Equal],
+        operator,
+        param,
+        &format!("stage field {:?}", pipelines.stage.key),
+    )?;
+    let equal = |id: &str| Filter::Cond {
+        target: Target::Field(pipelines.stage.key.clone()),
+        op: Op::Eq(Value::Choice(id.to_owned())),
+    };
+    if value.trim().is_empty() {
+        return Err(invalid_filter(param, format!("filter {param:?} needs a value")));
+    }
+    if let Some(stage) = pipelines.stage.option(value.trim()) {
+        return Ok(equal(&stage.id));
+    }
+    let labelled = pipelines.stages_labelled(value);
+    if let Some(chosen) = context.chosen {
+        // A label that the chosen pipeline lacks matches nothing, like a stage id would.
+        return Ok(labelled
+            .iter()
+            .find(|stage| stage.parent_id.as_deref() == Some(chosen))
+            .map_or(Filter::Or(Vec::new()), |stage| equal(&stage.id)));
+    }
+    match labelled.as_slice() {
+        [] => Err(invalid_filter(
+            param,
+            format!(
+                "filter {param:?}: {:?} is neither a stage id nor a stage label",
+                value.trim()
+            ),
+        )),
+        [only] => Ok(equal(&only.id)),
+        several => {
+            let error = ServiceError::AmbiguousStageLabel {
+                key: pipelines.stage.key.clone(),
+                message: String::new(),
+                candidates: pipelines.candidates(several.iter().copied()),
+            };
+            Err(ApiError::bad_request(format!(
+                "filter {param:?}: stage label {:?} names stages of several pipelines; add {}[equal]=<pipeline id> or use a stage id",
+                value.trim(),
+                pipelines.pipeline.key
+            ))
+            .code("ambiguous_stage_label")
+            .param(param)
+            .pipeline_members(&error))
+        }
+    }
+}
+
 /// One filter parameter: `key`, `key[operator]` or `key[-operator]`.
 fn parse_filter(
     schema: &Schema,
     object_type: &ObjectType,
+    stages: Option<&StageContext<'_>>,
     param: &str,
     value: &str,
 ) -> Result<Filter, ApiError> {
@@ -285,7 +439,15 @@ fn parse_filter(
     };
     let field = object_type.field(key);
     let filter = if let (Some(field), None) = (field, direction) {
-        field_filter(field, param, operator, value)?
+        match stages {
+            Some(context) if context.pipelines.pipeline.key == field.key => {
+                pipeline_filter(context.pipelines, param, operator, value)?
+            }
+            Some(context) if context.pipelines.stage.key == field.key => {
+                stage_filter(context, param, operator, value)?
+            }
+            Some(_) | None => field_filter(field, param, operator, value)?,
+        }
     } else if field.is_some() {
         return Err(invalid_filter(
             param,

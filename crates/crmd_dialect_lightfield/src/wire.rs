@@ -219,4 +219,7 @@ pub(crate) struct ErrorDetail {
     pub(crate) code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) param: Option<String>,
+    /// Members some errors add (`candidates`, `pipelineId`, `activePipelineIds`, `truncated`).
+    #[serde(flatten)]
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }

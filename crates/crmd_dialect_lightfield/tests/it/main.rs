@@ -8,6 +8,7 @@ mod errors;
 mod filters;
 mod history;
 mod paging;
+mod pipelines;
 mod records;
 mod routes;
 mod wire;
