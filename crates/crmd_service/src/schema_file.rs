@@ -1069,3 +1069,62 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod pipeline_tests {
+    use super::*;
+
+    fn resolve_user(user: &str) -> Result<Schema, ServiceError> {
+        let current = resolve(&standard()?, &SchemaFile::default(), &Schema::default())?;
+        resolve(&standard()?, &parse(user)?, &current)
+    }
+
+    const TICKETS: &str = r#"
+[[object]]
+slug = "tickets"
+  [[object.field]]
+  key = "$pipeline"
+  type = "SINGLE_SELECT"
+  options = ["Support", { id = "pd_escalations", label = "Escalations" }]
+  [[object.field]]
+  key = "$stage"
+  type = "SINGLE_SELECT"
+  parent_field = "$pipeline"
+  options = [{ label = "New", parent = "Support" }, { label = "New", parent = "pd_escalations" }]
+"#;
+
+    #[test]
+    fn custom_types_declare_pipelines_with_parents_by_id_or_label() {
+        let schema = resolve_user(TICKETS).unwrap();
+        let tickets = schema.object_type("tickets").unwrap();
+        let pipelines = &tickets.field("$pipeline").unwrap().config.options;
+        assert!(pipelines[0].id.starts_with("pd_"), "{}", pipelines[0].id);
+        let stages = &tickets.field("$stage").unwrap().config.options;
+        assert_eq!(stages[0].parent_id.as_deref(), Some(pipelines[0].id.as_str()));
+        assert_eq!(stages[1].parent_id.as_deref(), Some("pd_escalations"));
+        // Exported and resolved again, the pipelines come back with the same ids.
+        let again = resolve(&standard().unwrap(), &export(&schema), &schema).unwrap();
+        assert_eq!(again.object_type("tickets"), schema.object_type("tickets"));
+    }
+
+    #[test]
+    fn stages_need_a_pipeline_of_their_parent_field() {
+        let error = |text: &str| resolve_user(text).unwrap_err().to_string();
+        assert_eq!(
+            error(&TICKETS.replace("parent = \"Support\"", "parent = \"Sales\"")),
+            "invalid schema: field tickets.$stage: option \"New\" names parent \"Sales\", which is not an option of $pipeline"
+        );
+        assert_eq!(
+            error(&TICKETS.replace("{ label = \"New\", parent = \"Support\" }", "\"Open\"")),
+            "invalid schema: field tickets.$stage: option \"Open\" needs a parent: an option of $pipeline"
+        );
+        assert_eq!(
+            error(&TICKETS.replace("parent_field = \"$pipeline\"\n", "")),
+            "invalid schema: field tickets.$stage: $stage takes parent_field = \"$pipeline\""
+        );
+        assert_eq!(
+            error(&TICKETS.replace("key = \"$stage\"", "key = \"$status\"")),
+            "invalid schema: field key \"$status\" on \"tickets\" starts with \"$\", which is reserved for the standard model"
+        );
+    }
+}
