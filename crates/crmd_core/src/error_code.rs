@@ -44,6 +44,12 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// Too many requests in the current window.
     RateLimited,
+    /// A stage label that names stages of several pipelines, with no pipeline to pick one.
+    AmbiguousStageLabel,
+    /// A stage that the pipeline given with it does not have.
+    StageNotInPipeline,
+    /// A pipeline that the object type does not have.
+    UnknownPipeline,
     /// The storage is full; nothing was written.
     StorageFull,
     /// The server is shutting down or the storage is temporarily unavailable.
@@ -78,6 +84,9 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "limit_exceeded",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::AmbiguousStageLabel => "ambiguous_stage_label",
+            ErrorCode::StageNotInPipeline => "stage_not_in_pipeline",
+            ErrorCode::UnknownPipeline => "unknown_pipeline",
             ErrorCode::StorageFull => "storage_full",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",

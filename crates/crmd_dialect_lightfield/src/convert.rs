@@ -9,9 +9,10 @@ use crate::error::ApiError;
 use crate::resources::Resource;
 use crate::wire;
 use crmd_core::{
-    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, Merge, ObjectType, Record, RecordId, Schema,
-    Value,
+    Cardinality, ErrorCode, FieldDef, FieldType, HandleService, Merge, ObjectType, Record, RecordId,
+    RelationshipSide, Schema, Value,
 };
+use crmd_service::pipelines::Pipelines;
 use crmd_service::{
     FieldInput, MergeInput, MergeOutcome, RecordInput, RelationshipInput, RelationshipOp, Resolution, TypeRef,
 };
@@ -127,21 +128,29 @@ pub(crate) fn record_to_wire(object_type: &TypeRef, record: &Record) -> wire::Re
                 cardinality: "HAS_ONE",
                 object_type: "user".to_owned(),
                 values: Vec::new(),
+                directions: None,
             },
         );
     } else {
         for side in object_type.schema().relationships_of(&object_type.slug) {
-            let values = record
-                .related(side.key())
-                .iter()
-                .map(RecordId::to_string)
-                .collect();
+            let ids = |key: &str| record.related(key).iter().map(RecordId::to_string).collect();
+            let directions = both_keys(side).map(|(source_key, target_key)| wire::Directions {
+                as_source: wire::DirectionValues {
+                    cardinality: cardinality(side.def.source.cardinality),
+                    values: ids(source_key),
+                },
+                as_destination: wire::DirectionValues {
+                    cardinality: cardinality(side.def.target.cardinality),
+                    values: ids(target_key),
+                },
+            });
             relationships.push(
                 side.key(),
                 wire::RelationshipValue {
                     cardinality: cardinality(side.cardinality()),
                     object_type: side.target_type().to_owned(),
-                    values,
+                    values: ids(side.key()),
+                    directions,
                 },
             );
         }
@@ -193,8 +202,22 @@ pub(crate) fn list_to_wire(object_type: &TypeRef, record: &Record) -> wire::List
 /// Every field of the type, `"value": null` when unset.
 fn fields_to_wire(object_type: &ObjectType, record: &Record) -> wire::OrderedMap<wire::FieldValue> {
     let mut fields = wire::OrderedMap::default();
+    let pipelines = Pipelines::of(object_type);
     for field in &object_type.fields {
-        let value = record.value(&field.key).map_or(Json::Null, value_to_json);
+        let value = match pipelines {
+            // The pipeline is not stored: it is the parent of the record's stage.
+            Some(pipelines) if pipelines.pipeline.key == field.key => {
+                match record.value(&pipelines.stage.key) {
+                    Some(Value::Choice(stage)) => pipelines
+                        .stage
+                        .option(stage)
+                        .and_then(|stage| stage.parent_id.clone())
+                        .map_or(Json::Null, Json::String),
+                    Some(_) | None => Json::Null,
+                }
+            }
+            Some(_) | None => record.value(&field.key).map_or(Json::Null, value_to_json),
+        };
         fields.push(
             field.key.clone(),
             wire::FieldValue {
@@ -204,6 +227,16 @@ fn fields_to_wire(object_type: &ObjectType, record: &Record) -> wire::OrderedMap
         );
     }
     fields
+}
+
+/// The keys of the source and target ends of a self-referential relationship when both
+/// ends have one: only then does a record hold the links of both directions.
+fn both_keys(side: RelationshipSide<'_>) -> Option<(&str, &str)> {
+    let def = side.def;
+    if def.source.object_type != def.target.object_type {
+        return None;
+    }
+    Some((def.source.key.as_deref()?, def.target.key.as_deref()?))
 }
 
 /// The field and relationship definitions of an object type.
@@ -219,10 +252,21 @@ pub(crate) fn definitions_to_wire(schema: &Schema, object_type: &ObjectType) -> 
             side.key(),
             wire::RelationshipDefinition {
                 id: side.def.id.clone(),
+                slug: crate::filter::relationship_slug(&object_type.slug, side.key()),
                 label: end.label.clone(),
                 description: end.description.clone(),
                 cardinality: cardinality(side.cardinality()),
                 object_type: side.target_type().to_owned(),
+                directions: both_keys(side).map(|_| wire::Directions {
+                    as_source: wire::DirectionDefinition {
+                        cardinality: cardinality(side.def.source.cardinality),
+                        label: side.def.source.label.clone(),
+                    },
+                    as_destination: wire::DirectionDefinition {
+                        cardinality: cardinality(side.def.target.cardinality),
+                        label: side.def.target.label.clone(),
+                    },
+                }),
             },
         );
     }

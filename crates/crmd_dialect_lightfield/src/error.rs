@@ -5,7 +5,7 @@ use crate::wire;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use crmd_core::ErrorCode;
-use crmd_service::{ServiceError, Subject};
+use crmd_service::{ServiceError, StageCandidates, Subject};
 use http::StatusCode;
 use http::header::{HeaderName, HeaderValue};
 
@@ -18,10 +18,13 @@ pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) kind: &'static str,
     pub(crate) message: String,
-    pub(crate) code: Option<String>,
+    pub(crate) code: Option<Box<str>>,
     pub(crate) param: Option<String>,
     /// Methods to list in an `Allow` header (405 only).
     pub(crate) allow: Option<String>,
+    /// Members of `error` beyond the four every error has (`candidates`, `pipelineId`).
+    /// Boxed, as most errors have none and every `Result` carries the error's size.
+    pub(crate) extra: Option<Box<serde_json::Map<String, serde_json::Value>>>,
 }
 
 /// Status, `type` and default `code` of each error code: the one place that decides.
@@ -76,6 +79,21 @@ fn classify(code: ErrorCode) -> (StatusCode, &'static str, Option<&'static str>)
             (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", None)
         }
         ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None),
+        ErrorCode::AmbiguousStageLabel => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_content",
+            Some("ambiguous_stage_label"),
+        ),
+        ErrorCode::StageNotInPipeline => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_content",
+            Some("stage_unresolved_in_pipeline"),
+        ),
+        ErrorCode::UnknownPipeline => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_content",
+            Some("unknown_pipeline"),
+        ),
         ErrorCode::StorageFull => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage", None),
         ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", None),
         ErrorCode::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error", None),
@@ -95,9 +113,10 @@ impl ApiError {
             status,
             kind,
             message: message.into(),
-            code: wire_code.map(str::to_owned),
+            code: wire_code.map(Box::from),
             param: None,
             allow: None,
+            extra: None,
         }
     }
 
@@ -114,6 +133,7 @@ impl ApiError {
             code: None,
             param: None,
             allow: None,
+            extra: None,
         }
     }
 
@@ -123,13 +143,69 @@ impl ApiError {
     }
 
     pub(crate) fn code(mut self, code: &str) -> ApiError {
-        self.code = Some(code.to_owned());
+        self.code = Some(code.into());
         self
     }
 
     pub(crate) fn param(mut self, param: impl Into<String>) -> ApiError {
         self.param = Some(param.into());
         self
+    }
+
+    /// Adds a member to the error body beside `type`, `message`, `code` and `param`.
+    pub(crate) fn member(mut self, name: &str, value: serde_json::Value) -> ApiError {
+        self.extra
+            .get_or_insert_with(Box::default)
+            .insert(name.to_owned(), value);
+        self
+    }
+
+    /// The members pipeline errors carry: `candidates`, `pipelineId`, `activePipelineIds`
+    /// and `truncated` when a list was capped.
+    pub(crate) fn pipeline_members(self, error: &ServiceError) -> ApiError {
+        let candidates = |candidates: &StageCandidates| {
+            candidates
+                .stages
+                .iter()
+                .map(|stage| {
+                    serde_json::json!({
+                        "stageOptionId": stage.stage_id,
+                        "stageLabel": stage.stage_label,
+                        "pipelineId": stage.pipeline_id,
+                        "pipelineName": stage.pipeline_name,
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into()
+        };
+        let with_truncated = |error: ApiError, candidates: &StageCandidates| {
+            if candidates.is_truncated {
+                error.member("truncated", true.into())
+            } else {
+                error
+            }
+        };
+        if let ServiceError::AmbiguousStageLabel {
+            candidates: listed, ..
+        } = error
+        {
+            with_truncated(self.member("candidates", candidates(listed)), listed)
+        } else if let ServiceError::StageNotInPipeline {
+            pipeline_id,
+            candidates: listed,
+            ..
+        } = error
+        {
+            with_truncated(
+                self.member("pipelineId", pipeline_id.as_str().into())
+                    .member("candidates", candidates(listed)),
+                listed,
+            )
+        } else if let ServiceError::UnknownPipeline { active, .. } = error {
+            self.member("activePipelineIds", active.clone().into())
+        } else {
+            self
+        }
     }
 
     /// Translates a service error. `collection` names the resource in not-found messages
@@ -156,6 +232,7 @@ impl ApiError {
             param,
             ..ApiError::new(code, message)
         }
+        .pipeline_members(&error)
     }
 
     /// Whether a retry could succeed. Client errors cannot, except timeouts and rate limits;
@@ -189,8 +266,9 @@ impl IntoResponse for ApiError {
             error: wire::ErrorDetail {
                 kind: self.kind,
                 message: self.message,
-                code: self.code,
+                code: self.code.map(String::from),
                 param: self.param,
+                extra: self.extra.map(|extra| *extra).unwrap_or_default(),
             },
         };
         let mut response = (self.status, Json(body)).into_response();

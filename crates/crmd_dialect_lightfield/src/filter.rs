@@ -21,8 +21,10 @@
 //! comma-separated list of ids means any of them.
 
 use crate::error::ApiError;
-use crmd_core::{FieldDef, FieldType, ObjectType, RecordId, Schema};
+use crmd_core::{FieldDef, FieldType, ObjectType, RecordId, RelationshipSide, Schema, Value};
 use crmd_query::{Filter, Op, Page, Query, RelatedOp, SortKey, Target, Trashed};
+use crmd_service::ServiceError;
+use crmd_service::pipelines::Pipelines;
 
 /// The largest page Lightfield serves.
 pub(crate) const MAX_LIMIT: u32 = 25;
@@ -49,13 +51,20 @@ pub(crate) fn list_query(
     let mut offset = None;
     let mut status = None;
     let mut filters = Vec::new();
+    let stages = match Pipelines::of(object_type) {
+        Some(pipelines) => Some(StageContext {
+            pipelines,
+            chosen: chosen_pipeline(pipelines, pairs)?,
+        }),
+        None => None,
+    };
     for (name, value) in pairs {
         let slot = match name.as_str() {
             "limit" => &mut limit,
             "offset" => &mut offset,
             "status" if has_status => &mut status,
             _ => {
-                filters.push(parse_filter(schema, object_type, name, value)?);
+                filters.push(parse_filter(schema, object_type, stages.as_ref(), name, value)?);
                 continue;
             }
         };
@@ -227,10 +236,155 @@ fn names(operators: &[Operator]) -> String {
         .join(", ")
 }
 
+/// The pipelines of the listed type, and the pipeline a positive pipeline filter picks.
+struct StageContext<'a> {
+    pipelines: Pipelines<'a>,
+    chosen: Option<&'a str>,
+}
+
+/// The pipeline of the one positive `$pipeline[equal]` filter, if any. A second one is
+/// refused: it cannot disambiguate anything the first does not.
+fn chosen_pipeline<'a>(
+    pipelines: Pipelines<'a>,
+    pairs: &[(String, String)],
+) -> Result<Option<&'a str>, ApiError> {
+    let mut chosen: Option<&'a str> = None;
+    for (param, value) in pairs {
+        let positive = [
+            pipelines.pipeline.key.clone(),
+            format!("{}[equal]", pipelines.pipeline.key),
+        ];
+        if !positive.contains(param) {
+            continue;
+        }
+        let pipeline = pipeline_id(pipelines, param, value)?;
+        if chosen.is_some() {
+            return Err(invalid_filter(
+                param,
+                format!(
+                    "at most one positive {} filter is allowed; use {}[-equal] to exclude pipelines",
+                    pipelines.pipeline.key, pipelines.pipeline.key
+                ),
+            ));
+        }
+        chosen = Some(pipeline);
+    }
+    Ok(chosen)
+}
+
+/// A pipeline filter value: a pipeline id, never a name.
+fn pipeline_id<'a>(pipelines: Pipelines<'a>, param: &str, value: &str) -> Result<&'a str, ApiError> {
+    match pipelines.pipeline_by_id(value) {
+        Some(pipeline) => Ok(pipeline.id.as_str()),
+        None => {
+            let error = ServiceError::UnknownPipeline {
+                key: pipelines.pipeline.key.clone(),
+                pipeline: value.trim().to_owned(),
+                active: pipelines.pipeline_ids(),
+            };
+            Err(
+                ApiError::bad_request(format!("filter {param:?}: {error}; filters take pipeline ids"))
+                    .code("unknown_pipeline")
+                    .param(param)
+                    .pipeline_members(&error),
+            )
+        }
+    }
+}
+
+/// `$pipeline[equal]`: the records whose stage is one of the pipeline's stages.
+fn pipeline_filter(
+    pipelines: Pipelines<'_>,
+    param: &str,
+    operator: Option<Operator>,
+    value: &str,
+) -> Result<Filter, ApiError> {
+    choose_operator(
+        &[Operator::Equal],
+        operator,
+        param,
+        &format!("pipeline field {:?}", pipelines.pipeline.key),
+    )?;
+    let pipeline = pipeline_id(pipelines, param, value)?;
+    let stages: Vec<Value> = pipelines
+        .stages_of(pipeline)
+        .map(|stage| Value::Choice(stage.id.clone()))
+        .collect();
+    Ok(if stages.is_empty() {
+        Filter::Or(Vec::new())
+    } else {
+        Filter::Cond {
+            target: Target::Field(pipelines.stage.key.clone()),
+            op: Op::In(stages),
+        }
+    })
+}
+
+/// `$stage[equal]`: a stage id, or a label that names one stage, either alone or within the
+/// pipeline a positive pipeline filter picks. Labels never fall back to a default pipeline.
+fn stage_filter(
+    context: &StageContext<'_>,
+    param: &str,
+    operator: Option<Operator>,
+    value: &str,
+) -> Result<Filter, ApiError> {
+    let pipelines = context.pipelines;
+    choose_operator(
+        &[Operator::Equal],
+        operator,
+        param,
+        &format!("stage field {:?}", pipelines.stage.key),
+    )?;
+    let equal = |id: &str| Filter::Cond {
+        target: Target::Field(pipelines.stage.key.clone()),
+        op: Op::Eq(Value::Choice(id.to_owned())),
+    };
+    if value.trim().is_empty() {
+        return Err(invalid_filter(param, format!("filter {param:?} needs a value")));
+    }
+    if let Some(stage) = pipelines.stage.option(value.trim()) {
+        return Ok(equal(&stage.id));
+    }
+    let labelled = pipelines.stages_labelled(value);
+    if let Some(chosen) = context.chosen {
+        // A label that the chosen pipeline lacks matches nothing, like a stage id would.
+        return Ok(labelled
+            .iter()
+            .find(|stage| stage.parent_id.as_deref() == Some(chosen))
+            .map_or(Filter::Or(Vec::new()), |stage| equal(&stage.id)));
+    }
+    match labelled.as_slice() {
+        [] => Err(invalid_filter(
+            param,
+            format!(
+                "filter {param:?}: {:?} is neither a stage id nor a stage label",
+                value.trim()
+            ),
+        )),
+        [only] => Ok(equal(&only.id)),
+        several => {
+            let error = ServiceError::AmbiguousStageLabel {
+                key: pipelines.stage.key.clone(),
+                message: String::new(),
+                candidates: pipelines.candidates(several.iter().copied()),
+            };
+            Err(ApiError::bad_request(format!(
+                "filter {param:?}: stage label {:?} names stages of several pipelines; add {}[equal]=<pipeline id> or use a stage id",
+                value.trim(),
+                pipelines.pipeline.key
+            ))
+            .code("ambiguous_stage_label")
+            .param(param)
+            .pipeline_members(&error))
+        }
+    }
+}
+
 /// One filter parameter: `key`, `key[operator]` or `key[-operator]`.
 fn parse_filter(
     schema: &Schema,
     object_type: &ObjectType,
+    stages: Option<&StageContext<'_>>,
     param: &str,
     value: &str,
 ) -> Result<Filter, ApiError> {
@@ -251,14 +405,19 @@ fn parse_filter(
     if key.is_empty() {
         return Err(invalid_filter(param, format!("filter {param:?} names no field")));
     }
-    if key.contains(':') {
-        return Err(invalid_filter(
-            param,
-            format!(
-                "filter {param:?}: direction suffixes such as :asSource are not supported by this crmd version"
-            ),
-        ));
-    }
+    let (key, direction) = match key.split_once(':') {
+        None => (key, None),
+        Some((bare, "asSource")) => (bare, Some(Direction::AsSource)),
+        Some((bare, "asDestination")) => (bare, Some(Direction::AsDestination)),
+        Some(_) => {
+            return Err(invalid_filter(
+                param,
+                format!(
+                    "filter {param:?}: a key takes only the direction suffixes :asSource and :asDestination"
+                ),
+            ));
+        }
+    };
     let (is_negated, operator) = match operator {
         None => (false, None),
         Some(name) => {
@@ -278,9 +437,26 @@ fn parse_filter(
             (is_negated, Some(operator))
         }
     };
-    let filter = if let Some(field) = object_type.field(key) {
-        field_filter(field, param, operator, value)?
-    } else if schema.relationship(&object_type.slug, key).is_some() {
+    let field = object_type.field(key);
+    let filter = if let (Some(field), None) = (field, direction) {
+        match stages {
+            Some(context) if context.pipelines.pipeline.key == field.key => {
+                pipeline_filter(context.pipelines, param, operator, value)?
+            }
+            Some(context) if context.pipelines.stage.key == field.key => {
+                stage_filter(context, param, operator, value)?
+            }
+            Some(_) | None => field_filter(field, param, operator, value)?,
+        }
+    } else if field.is_some() {
+        return Err(invalid_filter(
+            param,
+            format!(
+                "filter {param:?}: direction suffixes apply to self-referential relationships, and {key:?} is a field"
+            ),
+        ));
+    } else if let Some(side) = relationship_side(schema, object_type, key) {
+        let key = directed_key(side, direction, param)?;
         relationship_filter(key, param, operator, value)?
     } else {
         return Err(ApiError::bad_request(format!(
@@ -294,6 +470,76 @@ fn parse_filter(
         Filter::Not(Box::new(filter))
     } else {
         filter
+    })
+}
+
+/// Which end of a self-referential relationship a filter looks from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// The listed record is the source of the links.
+    AsSource,
+    /// The listed record is the destination of the links.
+    AsDestination,
+}
+
+/// The relationship the type calls `key`, by its key (`$account`) or by its definition
+/// slug (`$task-account`: the type's slug and the key without `$`, joined by `-`).
+fn relationship_side<'a>(
+    schema: &'a Schema,
+    object_type: &ObjectType,
+    key: &str,
+) -> Option<RelationshipSide<'a>> {
+    schema.relationship(&object_type.slug, key).or_else(|| {
+        let (system, rest) = match key.strip_prefix('$') {
+            Some(rest) => ("$", rest),
+            None => ("", key),
+        };
+        let bare = rest.strip_prefix(object_type.slug.as_str())?.strip_prefix('-')?;
+        schema.relationship(&object_type.slug, &format!("{system}{bare}"))
+    })
+}
+
+/// The definition slug of a relationship key on an object type: `$task-account` for the
+/// task's `$account`, `project-parent` for a custom `parent`.
+pub(crate) fn relationship_slug(object_type: &str, key: &str) -> String {
+    match key.strip_prefix('$') {
+        Some(bare) => format!("${object_type}-{bare}"),
+        None => format!("{object_type}-{key}"),
+    }
+}
+
+/// The key of the end a filter reads: the side's own key, or with a direction suffix on a
+/// self-referential relationship, the key of the source or destination end.
+fn directed_key<'a>(
+    side: RelationshipSide<'a>,
+    direction: Option<Direction>,
+    param: &str,
+) -> Result<&'a str, ApiError> {
+    let Some(direction) = direction else {
+        return Ok(side.key());
+    };
+    let def = side.def;
+    if def.source.object_type != def.target.object_type {
+        return Err(invalid_filter(
+            param,
+            format!(
+                "filter {param:?}: relationship {:?} is not self-referential, so it takes no :asSource or :asDestination",
+                side.key()
+            ),
+        ));
+    }
+    let (end, name) = match direction {
+        Direction::AsSource => (&def.source, "source"),
+        Direction::AsDestination => (&def.target, "destination"),
+    };
+    end.key.as_deref().ok_or_else(|| {
+        invalid_filter(
+            param,
+            format!(
+                "filter {param:?}: the {name} end of relationship {:?} has no key in this schema, so it cannot be filtered",
+                side.key()
+            ),
+        )
     })
 }
 
@@ -470,11 +716,26 @@ mod tests {
         Schema {
             version: 1,
             object_types: vec![opportunity],
-            relationships: vec![RelationshipDef {
-                id: "rd_1".into(),
-                source: end("opportunity", "$account", Cardinality::HasOne),
-                target: end("account", "$opportunity", Cardinality::HasMany),
-            }],
+            relationships: vec![
+                RelationshipDef {
+                    id: "rd_1".into(),
+                    source: end("opportunity", "$account", Cardinality::HasOne),
+                    target: end("account", "$opportunity", Cardinality::HasMany),
+                },
+                RelationshipDef {
+                    id: "rd_2".into(),
+                    source: end("opportunity", "parent", Cardinality::HasOne),
+                    target: end("opportunity", "children", Cardinality::HasMany),
+                },
+                RelationshipDef {
+                    id: "rd_3".into(),
+                    source: end("opportunity", "follows", Cardinality::HasMany),
+                    target: RelationshipEnd {
+                        key: None,
+                        ..end("opportunity", "", Cardinality::HasMany)
+                    },
+                },
+            ],
         }
     }
 
@@ -696,12 +957,272 @@ mod tests {
                 r#"400 Some("invalid_filter") Some("$name[equal]"): filter "$name[equal]" needs a value"#
             ]],
         );
+    }
+
+    #[test]
+    fn self_referential_relationships_take_a_direction() {
         check(
             "parent:asSource[contains]=1",
             expect![[
-                r#"400 Some("invalid_filter") Some("parent:asSource[contains]"): filter "parent:asSource[contains]": direction suffixes such as :asSource are not supported by this crmd version"#
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Related { key: "parent", op: AnyOf([RecordId(1)]) })"#
             ]],
         );
+        check(
+            "parent:asDestination=1,2",
+            expect![[
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Related { key: "children", op: AnyOf([RecordId(1), RecordId(2)]) })"#
+            ]],
+        );
+        check(
+            "children:asSource[-equal]=3",
+            expect![[
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Not(Related { key: "parent", op: AnyOf([RecordId(3)]) }))"#
+            ]],
+        );
+        check(
+            "opportunity-parent%3AasDestination=4",
+            expect![[
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Related { key: "children", op: AnyOf([RecordId(4)]) })"#
+            ]],
+        );
+        check(
+            "follows:asDestination=1",
+            expect![[
+                r#"400 Some("invalid_filter") Some("follows:asDestination"): filter "follows:asDestination": the destination end of relationship "follows" has no key in this schema, so it cannot be filtered"#
+            ]],
+        );
+        check(
+            "$account:asSource=1",
+            expect![[
+                r#"400 Some("invalid_filter") Some("$account:asSource"): filter "$account:asSource": relationship "$account" is not self-referential, so it takes no :asSource or :asDestination"#
+            ]],
+        );
+        check(
+            "$name:asSource=1",
+            expect![[
+                r#"400 Some("invalid_filter") Some("$name:asSource"): filter "$name:asSource": direction suffixes apply to self-referential relationships, and "$name" is a field"#
+            ]],
+        );
+        check(
+            "parent:upward=1",
+            expect![[
+                r#"400 Some("invalid_filter") Some("parent:upward"): filter "parent:upward": a key takes only the direction suffixes :asSource and :asDestination"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn definition_slugs_are_relationship_keys() {
+        check(
+            "$opportunity-account=12",
+            expect![[
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Related { key: "$account", op: AnyOf([RecordId(12)]) })"#
+            ]],
+        );
+        check(
+            "opportunity-parent[-contains]=5",
+            expect![[
+                r#"Offset { offset: 0, limit: 25 } Exclude Some(Not(Related { key: "parent", op: AnyOf([RecordId(5)]) }))"#
+            ]],
+        );
+        // The slug is the listed type's: another type's slug names nothing here.
+        check(
+            "$task-account=12",
+            expect![[
+                r#"400 Some("unknown_field") Some("$task-account"): unknown field or relationship "$task-account" on object "opportunity""#
+            ]],
+        );
+        check(
+            "opportunity-account=12",
+            expect![[
+                r#"400 Some("unknown_field") Some("opportunity-account"): unknown field or relationship "opportunity-account" on object "opportunity""#
+            ]],
+        );
+        assert_eq!(relationship_slug("task", "$account"), "$task-account");
+        assert_eq!(relationship_slug("project", "parent"), "project-parent");
+    }
+
+    /// Lightfield's operator table (spec §5.2), written out independently of
+    /// `allowed_operators`: the operators each field type takes.
+    fn documented_operators(field_type: FieldType) -> &'static [&'static str] {
+        const COMPARISONS: &[&str] = &[
+            "equal",
+            "greaterThan",
+            "greaterThanOrEqual",
+            "lessThan",
+            "lessThanOrEqual",
+        ];
+        match field_type {
+            FieldType::Number | FieldType::Currency | FieldType::Datetime | FieldType::Date => COMPARISONS,
+            FieldType::Text | FieldType::FullName | FieldType::SocialHandle | FieldType::Address => {
+                &["equal", "startsWith"]
+            }
+            FieldType::Checkbox | FieldType::SingleSelect => &["equal"],
+            FieldType::Email | FieldType::Telephone | FieldType::Url => &["contains"],
+            FieldType::MultiSelect | FieldType::Markdown | FieldType::Html => &[],
+        }
+    }
+
+    /// A valid filter value for each field type.
+    fn sample_value(field_type: FieldType) -> &'static str {
+        match field_type {
+            FieldType::Number | FieldType::Currency => "42",
+            FieldType::Datetime => "2026-03-01T00:00:00.000Z",
+            FieldType::Date => "2026-03-01",
+            FieldType::Checkbox => "true",
+            FieldType::SingleSelect => "opt_one",
+            FieldType::Address => r#"{"city":"Oslo"}"#,
+            FieldType::SocialHandle => "https://www.linkedin.com/in/ada",
+            FieldType::FullName => "Ada Lovelace",
+            FieldType::Text
+            | FieldType::Email
+            | FieldType::Telephone
+            | FieldType::Url
+            | FieldType::MultiSelect
+            | FieldType::Markdown
+            | FieldType::Html => "ada",
+        }
+    }
+
+    /// The name of the query-model operator a filter parsed to, under any `Not`.
+    fn op_name(filter: &Filter) -> String {
+        match filter {
+            Filter::Not(inner) => format!("not {}", op_name(inner)),
+            Filter::Cond { op, .. } => format!("{op:?}").split('(').next().unwrap_or_default().to_owned(),
+            other @ (Filter::And(_) | Filter::Or(_) | Filter::Related { .. }) => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_type_every_operator_every_negation() {
+        let expected_op = |operator: &str| match operator {
+            "equal" => "Eq",
+            "greaterThan" => "Gt",
+            "greaterThanOrEqual" => "Gte",
+            "lessThan" => "Lt",
+            "lessThanOrEqual" => "Lte",
+            "startsWith" => "StartsWith",
+            "contains" => "Contains",
+            other => panic!("no such operator {other}"),
+        };
+        let mut checked = 0;
+        for field_type in FieldType::ALL {
+            let mut field = field("f", field_type);
+            field.config.options = vec![SelectOption {
+                id: "opt_one".into(),
+                label: "One".into(),
+                description: None,
+                parent_id: None,
+            }];
+            field.config.handle_service = Some(crmd_core::HandleService::Linkedin);
+            let object_type = ObjectType {
+                fields: vec![field],
+                ..sample_schema().object_types[0].clone()
+            };
+            let schema = Schema {
+                object_types: vec![object_type.clone()],
+                ..sample_schema()
+            };
+            let allowed = documented_operators(field_type);
+            for operator in Operator::ALL.map(Operator::name) {
+                for is_negated in [false, true] {
+                    let param = format!("f[{}{operator}]", if is_negated { "-" } else { "" });
+                    let result = list_query(
+                        &schema,
+                        &object_type,
+                        &[(param.clone(), sample_value(field_type).into())],
+                        true,
+                    );
+                    let case = format!("{field_type:?} {param}");
+                    if allowed.contains(&operator) {
+                        let filter = result
+                            .unwrap_or_else(|error| panic!("{case}: {}", error.message))
+                            .filter
+                            .unwrap_or_else(|| panic!("{case}: no filter"));
+                        let wanted = if is_negated {
+                            format!("not {}", expected_op(operator))
+                        } else {
+                            expected_op(operator).to_owned()
+                        };
+                        assert_eq!(op_name(&filter), wanted, "{case}");
+                    } else {
+                        let error = result.err().unwrap_or_else(|| panic!("{case}: accepted"));
+                        assert_eq!(error.status.as_u16(), 400, "{case}");
+                        assert_eq!(error.code.as_deref(), Some("invalid_filter"), "{case}");
+                        assert_eq!(error.param.as_deref(), Some(param.as_str()), "{case}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 16 * 7 * 2);
+    }
+
+    #[test]
+    fn relationships_take_equal_and_contains_only() {
+        for operator in Operator::ALL.map(Operator::name) {
+            for prefix in ["", "-"] {
+                let param = format!("$account[{prefix}{operator}]");
+                let schema = sample_schema();
+                let result = list_query(
+                    &schema,
+                    &schema.object_types[0],
+                    &[(param.clone(), "7".into())],
+                    true,
+                );
+                if matches!(operator, "equal" | "contains") {
+                    let filter = result.ok().and_then(|query| query.filter);
+                    let related = Filter::Related {
+                        key: "$account".into(),
+                        op: RelatedOp::AnyOf(vec![RecordId(7)]),
+                    };
+                    let wanted = if prefix.is_empty() {
+                        related
+                    } else {
+                        Filter::Not(Box::new(related))
+                    };
+                    assert_eq!(filter, Some(wanted), "{param}");
+                } else {
+                    let error = result.err().unwrap_or_else(|| panic!("{param}: accepted"));
+                    assert_eq!(
+                        (error.code.as_deref(), error.param.as_deref()),
+                        (Some("invalid_filter"), Some(param.as_str()))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_keys_and_brackets() {
+        for (query, param) in [
+            ("$name[equal=a", "$name[equal"),
+            ("$name]equal[=a", "$name]equal["),
+            ("$name[[equal]]=a", "$name[[equal]]"),
+            ("$name[]=a", "$name[]"),
+            ("$name[-]=a", "$name[-]"),
+            ("$name[--equal]=a", "$name[--equal]"),
+            ("[equal]=a", "[equal]"),
+            ("%5Bequal%5D=a", "[equal]"),
+            ("$name%5Bequal=a", "$name[equal"),
+            ("$name[equal]x=a", "$name[equal]x"),
+            ("$name[Equal]=a", "$name[Equal]"),
+        ] {
+            let schema = sample_schema();
+            let error = list_query(&schema, &schema.object_types[0], &query_pairs(Some(query)), true)
+                .err()
+                .unwrap_or_else(|| panic!("{query}: accepted"));
+            assert_eq!(
+                (
+                    error.status.as_u16(),
+                    error.code.as_deref(),
+                    error.param.as_deref()
+                ),
+                (400, Some("invalid_filter"), Some(param)),
+                "{query}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]

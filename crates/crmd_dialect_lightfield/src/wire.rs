@@ -86,6 +86,29 @@ pub(crate) struct RelationshipValue {
     pub(crate) cardinality: &'static str,
     pub(crate) object_type: String,
     pub(crate) values: Vec<String>,
+    /// Only on self-referential relationships.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) directions: Option<Directions<DirectionValues>>,
+}
+
+/// Both ends of a self-referential relationship, seen from one record or definition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Directions<T> {
+    pub(crate) as_source: T,
+    pub(crate) as_destination: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct DirectionValues {
+    pub(crate) cardinality: &'static str,
+    pub(crate) values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct DirectionDefinition {
+    pub(crate) cardinality: &'static str,
+    pub(crate) label: String,
 }
 
 /// One page of a list endpoint.
@@ -152,10 +175,15 @@ pub(crate) struct SelectOption {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RelationshipDefinition {
     pub(crate) id: String,
+    /// The definition slug, also accepted as a filter key (`$task-account`).
+    pub(crate) slug: String,
     pub(crate) label: String,
     pub(crate) description: Option<String>,
     pub(crate) cardinality: &'static str,
     pub(crate) object_type: String,
+    /// Only on self-referential relationships.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) directions: Option<Directions<DirectionDefinition>>,
 }
 
 /// `GET /v1/objects`: the custom object types. No `object` or `totalCount` here.
@@ -218,6 +246,9 @@ pub(crate) struct ErrorDetail {
     pub(crate) code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) param: Option<String>,
+    /// Members some errors add (`candidates`, `pipelineId`, `activePipelineIds`, `truncated`).
+    #[serde(flatten)]
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `POST /v1/{type}/merge`, `POST /v1/objects/{slug}/merge`.

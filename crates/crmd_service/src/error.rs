@@ -14,6 +14,22 @@ pub enum Subject {
     Resolution(String),
 }
 
+/// One stage a stage label or pipeline could mean, for error bodies that list them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageCandidate {
+    pub stage_id: String,
+    pub stage_label: String,
+    pub pipeline_id: String,
+    pub pipeline_name: String,
+}
+
+/// Stages listed by a pipeline error, capped; `is_truncated` when some were left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageCandidates {
+    pub stages: Vec<StageCandidate>,
+    pub is_truncated: bool,
+}
+
 /// Why a use case failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -49,6 +65,25 @@ pub enum ServiceError {
     InvalidSchema(String),
     #[error("the schema change would destroy data: {}; apply it with destructive changes allowed", .0.join("; "))]
     DestructiveSchemaChange(Vec<String>),
+    #[error("{message}")]
+    AmbiguousStageLabel {
+        key: String,
+        message: String,
+        candidates: StageCandidates,
+    },
+    #[error("stage {stage:?} is not a stage of pipeline {pipeline_id:?}")]
+    StageNotInPipeline {
+        key: String,
+        stage: String,
+        pipeline_id: String,
+        candidates: StageCandidates,
+    },
+    #[error("unknown pipeline {pipeline:?}; pipelines are {}", active.join(", "))]
+    UnknownPipeline {
+        key: String,
+        pipeline: String,
+        active: Vec<String>,
+    },
     #[error("{message}")]
     InvalidRequest {
         message: String,
@@ -118,6 +153,9 @@ impl ServiceError {
             ServiceError::SelfMerge { .. } => ErrorCode::InvalidRequest,
             ServiceError::MergeNotAllowed { .. } => ErrorCode::MergeNotAllowed,
             ServiceError::InResolution { error, .. } => error.code(),
+            ServiceError::AmbiguousStageLabel { .. } => ErrorCode::AmbiguousStageLabel,
+            ServiceError::StageNotInPipeline { .. } => ErrorCode::StageNotInPipeline,
+            ServiceError::UnknownPipeline { .. } => ErrorCode::UnknownPipeline,
             ServiceError::Query(error) => error.code(),
             ServiceError::Store(error) => error.code(),
         }
@@ -129,7 +167,10 @@ impl ServiceError {
             ServiceError::UnknownField { key, .. } | ServiceError::InvalidValue { key, .. } => {
                 Some(Subject::Field(key.clone()))
             }
-            ServiceError::UniqueViolation { key, .. } => Some(Subject::Field(key.clone())),
+            ServiceError::UniqueViolation { key, .. }
+            | ServiceError::AmbiguousStageLabel { key, .. }
+            | ServiceError::StageNotInPipeline { key, .. }
+            | ServiceError::UnknownPipeline { key, .. } => Some(Subject::Field(key.clone())),
             ServiceError::ReadOnly { key, is_relationship }
             | ServiceError::RequiredMissing { key, is_relationship } => Some(if *is_relationship {
                 Subject::Relationship(key.clone())

@@ -5,6 +5,7 @@
 pub mod auth;
 mod error;
 mod merge;
+pub mod pipelines;
 mod records;
 pub mod schema_file;
 mod workspaces;
@@ -12,7 +13,7 @@ mod workspaces;
 pub use auth::{Action, Actor};
 pub use crmd_query::Limits as QueryLimits;
 pub use crmd_store::{MergeOutcome, RecordPage, RelationshipOp, Store, Workspace};
-pub use error::{ServiceError, Subject};
+pub use error::{ServiceError, StageCandidate, StageCandidates, Subject};
 pub use merge::{MergeInput, Resolution};
 pub use records::{FieldInput, RecordInput, RelationshipInput, TypeRef};
 pub use workspaces::{CreatedKey, DEFAULT_WORKSPACE, SchemaPlan};

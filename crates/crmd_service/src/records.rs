@@ -136,7 +136,9 @@ impl Crm {
         input: RecordInput,
     ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Create)?;
-        let values = self.normalize_fields(object_type, &input.fields)?;
+        let fields =
+            crate::pipelines::resolve_write(object_type, &input.fields, None, object_type.is_standard)?;
+        let values = self.normalize_fields(object_type, &fields)?;
         let mut record = NewRecord {
             object_type: object_type.slug.clone(),
             values: BTreeMap::new(),
@@ -229,7 +231,14 @@ impl Crm {
         input: RecordInput,
     ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Update)?;
-        let values = self.normalize_fields(object_type, &input.fields)?;
+        let current_stage = self.current_stage(actor, object_type, id, &input.fields).await?;
+        let fields = crate::pipelines::resolve_write(
+            object_type,
+            &input.fields,
+            current_stage.as_deref(),
+            object_type.is_standard,
+        )?;
+        let values = self.normalize_fields(object_type, &fields)?;
         for (key, value) in &values {
             let is_required = object_type.field(key).is_some_and(|field| field.is_required);
             if is_required && value.is_none() {
@@ -379,6 +388,28 @@ impl Crm {
                 limit,
             )
             .await?)
+    }
+
+    /// The stage option id of a record before an update, read only when the update writes
+    /// a stage of an object type with pipelines.
+    async fn current_stage(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        fields: &[(String, FieldInput)],
+    ) -> Result<Option<String>, ServiceError> {
+        let Some(pipelines) = crate::pipelines::Pipelines::of(object_type) else {
+            return Ok(None);
+        };
+        if !fields.iter().any(|(key, _)| *key == pipelines.stage.key) {
+            return Ok(None);
+        }
+        let record = self.get_record(actor, object_type, id).await?;
+        Ok(match record.value(&pipelines.stage.key) {
+            Some(Value::Choice(stage)) => Some(stage.clone()),
+            Some(_) | None => None,
+        })
     }
 
     /// Validates and normalizes field inputs: known, writable keys with valid values.

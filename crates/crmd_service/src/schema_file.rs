@@ -224,6 +224,9 @@ pub fn resolve(standard: &SchemaFile, user: &SchemaFile, current: &Schema) -> Re
     Ok(schema)
 }
 
+/// The system keys a custom object type may declare: its pipelines and stages.
+const PIPELINE_KEYS: [&str; 2] = ["$pipeline", "$stage"];
+
 fn check_custom_object_spec(spec: &ObjectSpec) -> Result<(), ServiceError> {
     if spec.standard || spec.scope.is_some() {
         return Err(ServiceError::InvalidSchema(format!(
@@ -232,7 +235,7 @@ fn check_custom_object_spec(spec: &ObjectSpec) -> Result<(), ServiceError> {
         )));
     }
     for field in &spec.fields {
-        if field.key.starts_with('$') {
+        if field.key.starts_with('$') && !PIPELINE_KEYS.contains(&field.key.as_str()) {
             return Err(ServiceError::InvalidSchema(format!(
                 "field key {:?} on {:?} starts with \"$\", which is reserved for the standard model",
                 field.key, spec.slug
@@ -253,7 +256,7 @@ fn new_id(prefix: &str) -> String {
 
 fn resolve_object(spec: &ObjectSpec, current: Option<&ObjectType>) -> Result<ObjectType, ServiceError> {
     let label = spec.label.clone().unwrap_or_else(|| spec.slug.clone());
-    let fields = spec
+    let mut fields = spec
         .fields
         .iter()
         .map(|field| {
@@ -264,6 +267,7 @@ fn resolve_object(spec: &ObjectSpec, current: Option<&ObjectType>) -> Result<Obj
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    resolve_parent_options(&mut fields);
     Ok(ObjectType {
         id: current
             .map(|object| object.id.clone())
@@ -278,6 +282,36 @@ fn resolve_object(spec: &ObjectSpec, current: Option<&ObjectType>) -> Result<Obj
         names: spec.names.clone(),
         fields,
     })
+}
+
+/// Lets a dependent select's option name its parent option by label as well as by id.
+fn resolve_parent_options(fields: &mut [FieldDef]) {
+    let parents: Vec<(String, Vec<SelectOption>)> = fields
+        .iter()
+        .map(|field| (field.key.clone(), field.config.options.clone()))
+        .collect();
+    for field in fields.iter_mut() {
+        let Some(parent_options) = field
+            .config
+            .parent_field
+            .as_ref()
+            .and_then(|parent| parents.iter().find(|(key, _)| key == parent))
+            .map(|(_, options)| options)
+        else {
+            continue;
+        };
+        for option in &mut field.config.options {
+            let Some(parent) = &option.parent_id else {
+                continue;
+            };
+            if parent_options.iter().any(|candidate| candidate.id == *parent) {
+                continue;
+            }
+            if let Some(by_label) = parent_options.iter().find(|candidate| candidate.label == *parent) {
+                option.parent_id = Some(by_label.id.clone());
+            }
+        }
+    }
 }
 
 fn resolve_field(
@@ -320,7 +354,7 @@ fn resolve_field(
                         .find(|existing| existing.label == label && existing.parent_id == parent_id)
                         .map(|existing| existing.id.clone())
                 })
-                .unwrap_or_else(|| new_id("opt"));
+                .unwrap_or_else(|| new_id(if spec.key == "$pipeline" { "pd" } else { "opt" }));
             SelectOption {
                 id,
                 label,
@@ -546,12 +580,38 @@ fn check_field_config(name: &str, field: &FieldDef, object_type: &ObjectType) ->
     if field.config.handle_service.is_some() && field_type != FieldType::SocialHandle {
         return invalid("only SOCIAL_HANDLE fields have a handle service");
     }
-    if let Some(parent) = &field.config.parent_field
-        && object_type.field(parent).is_none()
-    {
-        return invalid(&format!(
-            "parent field {parent:?} is not a field of this object type"
-        ));
+    if let Some(parent) = &field.config.parent_field {
+        let Some(parent_field) = object_type.field(parent) else {
+            return invalid(&format!(
+                "parent field {parent:?} is not a field of this object type"
+            ));
+        };
+        if field_type != FieldType::SingleSelect || parent_field.field_type != FieldType::SingleSelect {
+            return invalid("a dependent select and its parent field are both SINGLE_SELECT");
+        }
+        for option in &field.config.options {
+            match &option.parent_id {
+                Some(id) if parent_field.option(id).is_some() => {}
+                Some(id) => {
+                    return invalid(&format!(
+                        "option {:?} names parent {id:?}, which is not an option of {parent}",
+                        option.label
+                    ));
+                }
+                None => {
+                    return invalid(&format!(
+                        "option {:?} needs a parent: an option of {parent}",
+                        option.label
+                    ));
+                }
+            }
+        }
+    }
+    if PIPELINE_KEYS.contains(&field.key.as_str()) && field_type != FieldType::SingleSelect {
+        return invalid("$pipeline and $stage are SINGLE_SELECT fields");
+    }
+    if field.key == "$stage" && field.config.parent_field.as_deref() != Some("$pipeline") {
+        return invalid("$stage takes parent_field = \"$pipeline\"");
     }
     Ok(())
 }
@@ -565,7 +625,10 @@ pub fn export(schema: &Schema) -> SchemaFile {
             let custom_fields: Vec<FieldSpec> = object_type
                 .fields
                 .iter()
-                .filter(|field| !field.is_system())
+                .filter(|field| {
+                    !field.is_system()
+                        || (!object_type.is_standard && PIPELINE_KEYS.contains(&field.key.as_str()))
+                })
                 .map(field_spec)
                 .collect();
             if object_type.is_standard {
@@ -1003,6 +1066,65 @@ mod tests {
                 .options[0]
                 .id,
             kept
+        );
+    }
+}
+
+#[cfg(test)]
+mod pipeline_tests {
+    use super::*;
+
+    fn resolve_user(user: &str) -> Result<Schema, ServiceError> {
+        let current = resolve(&standard()?, &SchemaFile::default(), &Schema::default())?;
+        resolve(&standard()?, &parse(user)?, &current)
+    }
+
+    const TICKETS: &str = r#"
+[[object]]
+slug = "tickets"
+  [[object.field]]
+  key = "$pipeline"
+  type = "SINGLE_SELECT"
+  options = ["Support", { id = "pd_escalations", label = "Escalations" }]
+  [[object.field]]
+  key = "$stage"
+  type = "SINGLE_SELECT"
+  parent_field = "$pipeline"
+  options = [{ label = "New", parent = "Support" }, { label = "New", parent = "pd_escalations" }]
+"#;
+
+    #[test]
+    fn custom_types_declare_pipelines_with_parents_by_id_or_label() {
+        let schema = resolve_user(TICKETS).unwrap();
+        let tickets = schema.object_type("tickets").unwrap();
+        let pipelines = &tickets.field("$pipeline").unwrap().config.options;
+        assert!(pipelines[0].id.starts_with("pd_"), "{}", pipelines[0].id);
+        let stages = &tickets.field("$stage").unwrap().config.options;
+        assert_eq!(stages[0].parent_id.as_deref(), Some(pipelines[0].id.as_str()));
+        assert_eq!(stages[1].parent_id.as_deref(), Some("pd_escalations"));
+        // Exported and resolved again, the pipelines come back with the same ids.
+        let again = resolve(&standard().unwrap(), &export(&schema), &schema).unwrap();
+        assert_eq!(again.object_type("tickets"), schema.object_type("tickets"));
+    }
+
+    #[test]
+    fn stages_need_a_pipeline_of_their_parent_field() {
+        let error = |text: &str| resolve_user(text).unwrap_err().to_string();
+        assert_eq!(
+            error(&TICKETS.replace("parent = \"Support\"", "parent = \"Sales\"")),
+            "invalid schema: field tickets.$stage: option \"New\" names parent \"Sales\", which is not an option of $pipeline"
+        );
+        assert_eq!(
+            error(&TICKETS.replace("{ label = \"New\", parent = \"Support\" }", "\"Open\"")),
+            "invalid schema: field tickets.$stage: option \"Open\" needs a parent: an option of $pipeline"
+        );
+        assert_eq!(
+            error(&TICKETS.replace("parent_field = \"$pipeline\"\n", "")),
+            "invalid schema: field tickets.$stage: $stage takes parent_field = \"$pipeline\""
+        );
+        assert_eq!(
+            error(&TICKETS.replace("key = \"$stage\"", "key = \"$status\"")),
+            "invalid schema: field key \"$status\" on \"tickets\" starts with \"$\", which is reserved for the standard model"
         );
     }
 }

@@ -336,3 +336,167 @@ async fn full_name_and_address_filters() {
         expect!["Ada Lovelace"],
     );
 }
+
+/// A custom type related to itself: `parent` from the source end, `children` from the
+/// destination end.
+const PROJECTS: &str = r#"
+[[object]]
+slug = "projects"
+label = "Project"
+display_field = "name"
+
+  [[object.field]]
+  key = "name"
+  type = "TEXT"
+
+[[relationship]]
+source = "projects"
+key = "parent"
+label = "Parent"
+cardinality = "HAS_ONE"
+target = "projects"
+inverse_key = "children"
+inverse_label = "Children"
+"#;
+
+#[tokio::test]
+async fn self_referential_relationships_filter_by_direction() {
+    let lf = Lf::with_schema(PROJECTS).await;
+    let root = lf
+        .create("/v1/objects/projects/values", json!({"fields": {"name": "Root"}}))
+        .await;
+    let child = lf
+        .create(
+            "/v1/objects/projects/values",
+            json!({"fields": {"name": "Child"}, "relationships": {"parent": root}}),
+        )
+        .await;
+    let grandchild = lf
+        .create(
+            "/v1/objects/projects/values",
+            json!({"fields": {"name": "Grandchild"}, "relationships": {"parent": child}}),
+        )
+        .await;
+    let projects = |query: String| format!("/v1/objects/projects?{query}");
+    // Records whose parent (as the source of the link) is the root.
+    check(
+        names(
+            &lf,
+            &projects(format!("parent:asSource[contains]={root}")),
+            "name",
+        )
+        .await,
+        expect!["Child"],
+    );
+    check(
+        names(&lf, &projects(format!("parent={child}")), "name").await,
+        expect!["Grandchild"],
+    );
+    // Records that the child points at, or is pointed at by.
+    check(
+        names(&lf, &projects(format!("parent:asDestination={child}")), "name").await,
+        expect!["Root"],
+    );
+    check(
+        names(&lf, &projects(format!("children:asSource={root}")), "name").await,
+        expect!["Child"],
+    );
+    check(
+        names(
+            &lf,
+            &projects(format!("projects-parent%3AasDestination[-equal]={child}")),
+            "name",
+        )
+        .await,
+        expect!["Grandchild, Child"],
+    );
+    check(
+        names(&lf, &projects(format!("projects-children={child}")), "name").await,
+        expect!["Root"],
+    );
+
+    // The envelope carries both directions, and definitions their labels and slugs.
+    let record = lf.get(&format!("/v1/objects/projects/values/{child}")).await;
+    expect![[r#"
+        {
+          "asDestination": {
+            "cardinality": "HAS_MANY",
+            "values": [
+              "grandchild"
+            ]
+          },
+          "asSource": {
+            "cardinality": "HAS_ONE",
+            "values": [
+              "root"
+            ]
+          }
+        }"#]]
+    .assert_eq(
+        &serde_json::to_string_pretty(&record.body["relationships"]["parent"]["directions"])
+            .unwrap()
+            .replace(&format!("\"{root}\""), "\"root\"")
+            .replace(&format!("\"{grandchild}\""), "\"grandchild\""),
+    );
+    assert_eq!(
+        record.body["relationships"]["parent"]["directions"],
+        record.body["relationships"]["children"]["directions"]
+    );
+    let definitions = lf.get("/v1/objects/projects/definitions").await;
+    let parent = &definitions.body["relationshipDefinitions"]["parent"];
+    assert_eq!(parent["slug"], "projects-parent");
+    assert_eq!(
+        parent["directions"],
+        json!({"asSource": {"cardinality": "HAS_ONE", "label": "Parent"},
+               "asDestination": {"cardinality": "HAS_MANY", "label": "Children"}})
+    );
+
+    // Relationships to another type have no directions.
+    let account = lf.account("Acme").await;
+    let response = lf.get(&format!("/v1/accounts/{account}")).await;
+    assert!(
+        response.body["relationships"]["$contact"]
+            .get("directions")
+            .is_none()
+    );
+    let response = lf.get("/v1/contacts?$account:asSource=1").await;
+    assert_eq!(response.status, 400);
+    assert_eq!(response.body["error"]["code"], "invalid_filter");
+    assert_eq!(response.body["error"]["param"], "$account:asSource");
+}
+
+#[tokio::test]
+async fn definition_slugs_filter_like_keys() {
+    let lf = Lf::new().await;
+    let acme = lf.account("Acme").await;
+    let globex = lf.account("Globex").await;
+    let mut contacts = Vec::new();
+    for (name, account) in [("Ada", &acme), ("Grace", &globex)] {
+        let body = json!({"fields": {"$name": {"firstName": name}}, "relationships": {"$account": account}});
+        contacts.push(lf.create("/v1/contacts", body).await);
+    }
+    let first_names = |response: crmd_testkit::TestResponse| {
+        response.body["data"]
+            .as_array()
+            .map(|data| {
+                data.iter()
+                    .map(|record| record["fields"]["$name"]["value"]["firstName"].to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_else(|| response.body.to_string())
+    };
+    check(
+        first_names(lf.get(&format!("/v1/contacts?%24contact-account={acme}")).await),
+        expect![[r#""Ada""#]],
+    );
+    check(
+        names(
+            &lf,
+            &format!("/v1/accounts?$account-contact[-contains]={}", contacts[0]),
+            "$name",
+        )
+        .await,
+        expect!["Globex"],
+    );
+}

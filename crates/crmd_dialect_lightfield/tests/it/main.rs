@@ -10,6 +10,7 @@ mod filters;
 mod history;
 mod merge;
 mod paging;
+mod pipelines;
 mod records;
 mod routes;
 mod wire;

@@ -138,6 +138,11 @@ impl Lf {
 
     /// A fresh app with [`SCHEMA`] applied to the default workspace.
     pub(crate) async fn with_custom_objects() -> Lf {
+        Lf::with_schema(SCHEMA).await
+    }
+
+    /// A fresh app with this schema file applied to the default workspace.
+    pub(crate) async fn with_schema(schema: &str) -> Lf {
         let lf = Lf::new().await;
         let workspace = lf
             .app
@@ -145,7 +150,7 @@ impl Lf {
             .workspace(DEFAULT_WORKSPACE)
             .await
             .expect("the default workspace");
-        let file = schema_file::parse(SCHEMA).expect("a valid schema file");
+        let file = schema_file::parse(schema).expect("a valid schema file");
         let plan = lf
             .app
             .crm
