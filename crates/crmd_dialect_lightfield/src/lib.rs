@@ -12,8 +12,8 @@
 //! Left out, answering 501 `not_implemented`: merges, notes, tasks, meetings, lists,
 //! members, emails, files, sequences, senders, channels, messages, enrichment and workflow
 //! runs; filters by relationship direction (`:asSource`), definition-slug filter keys and
-//! pipeline/stage filters answer 400. Idempotency keys and rate-limit headers are not
-//! handled here yet.
+//! pipeline/stage filters answer 400. `Idempotency-Key` is honoured on POST writes
+//! (`handlers::idempotency`); rate-limit headers are not sent yet.
 //! `docs/dialects/lightfield.md` lists every endpoint and every choice made where
 //! Lightfield documents no behaviour.
 

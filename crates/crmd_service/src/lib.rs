@@ -4,14 +4,16 @@
 
 pub mod auth;
 mod error;
+mod idempotency;
 mod records;
 pub mod schema_file;
 mod workspaces;
 
 pub use auth::{Action, Actor};
 pub use crmd_query::Limits as QueryLimits;
-pub use crmd_store::{RecordPage, RelationshipOp, Store, Workspace};
+pub use crmd_store::{IdempotencyEntry, RecordPage, RelationshipOp, Store, StoredResponse, Workspace};
 pub use error::{ServiceError, Subject};
+pub use idempotency::{IDEMPOTENCY_TTL_MILLIS, IdempotencyClaim, IdempotencyGuard};
 pub use records::{FieldInput, RecordInput, RelationshipInput, TypeRef};
 pub use workspaces::{CreatedKey, DEFAULT_WORKSPACE, SchemaPlan};
 
@@ -42,11 +44,16 @@ impl Default for ServiceLimits {
 pub struct Crm {
     store: Arc<dyn Store>,
     limits: ServiceLimits,
+    in_flight: idempotency::InFlight,
 }
 
 impl Crm {
     pub fn new(store: Arc<dyn Store>, limits: ServiceLimits) -> Crm {
-        Crm { store, limits }
+        Crm {
+            store,
+            limits,
+            in_flight: idempotency::InFlight::default(),
+        }
     }
 
     pub fn limits(&self) -> &ServiceLimits {

@@ -37,7 +37,11 @@ pub async fn run_all(store: &dyn Store) {
     queries(store).await;
     keyset_pages(store).await;
     history_and_changes(store).await;
+    idempotency(store).await;
 }
+
+mod idempotency;
+pub use idempotency::idempotency;
 
 // --- helpers ---
 

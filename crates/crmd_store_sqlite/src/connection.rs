@@ -125,10 +125,16 @@ pub(crate) const CATALOG_MIGRATIONS: &[Migration] = &[Migration {
     sql: include_str!("../migrations/catalog/20260601000000_catalog.sql"),
 }];
 
-pub(crate) const WORKSPACE_MIGRATIONS: &[Migration] = &[Migration {
-    name: "20260601000000_workspace",
-    sql: include_str!("../migrations/workspace/20260601000000_workspace.sql"),
-}];
+pub(crate) const WORKSPACE_MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "20260601000000_workspace",
+        sql: include_str!("../migrations/workspace/20260601000000_workspace.sql"),
+    },
+    Migration {
+        name: "20260701000000_idempotency_keys",
+        sql: include_str!("../migrations/workspace/20260701000000_idempotency_keys.sql"),
+    },
+];
 
 /// Applies the migrations that `_migrations` does not list yet, each in its own
 /// transaction, in order.

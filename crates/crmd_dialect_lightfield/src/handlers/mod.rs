@@ -7,6 +7,7 @@
 pub(crate) mod auth;
 pub(crate) mod definitions;
 pub(crate) mod history;
+pub(crate) mod idempotency;
 pub(crate) mod records;
 pub(crate) mod unsupported;
 

@@ -1,33 +1,54 @@
 //! Records of accounts, contacts, opportunities (`/v1/{type}/…`) and custom objects
 //! (`/v1/objects/{slug}/…`): create, list, retrieve, update, trash and restore.
 
+use super::idempotency::{self, IdempotencyKey, Render};
 use super::{Collection, JsonBody, RecordTarget};
 use crate::error::ApiError;
 use crate::{convert, filter, wire};
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use crmd_core::Record;
 use crmd_http::AppState;
-use crmd_service::Action;
+use crmd_service::{Action, TypeRef};
 use std::sync::Arc;
+
+/// Renders records of the type as Lightfield's record envelope.
+fn record_render(object_type: &TypeRef) -> Render<Record> {
+    let object_type = object_type.clone();
+    Arc::new(move |record: &Record| idempotency::json_200(&convert::record_to_wire(&object_type, record)))
+}
 
 /// `POST /v1/{type}`, `POST /v1/objects/{slug}/values`: create a record.
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     collection: Collection,
+    key: IdempotencyKey,
     JsonBody(body): JsonBody,
-) -> Result<Json<wire::Record>, ApiError> {
+) -> Result<Response, ApiError> {
     // Permission comes before the body, so that a caller without it learns nothing more.
+    let (actor, object_type) = (&collection.actor, &collection.object_type);
     state
         .crm
-        .authorize(&collection.actor, &collection.object_type, Action::Create)
+        .authorize(actor, object_type, Action::Create)
         .map_err(|error| collection.error(error))?;
-    let input = convert::create_input(&collection.object_type, body)?;
-    let record = state
-        .crm
-        .create_record(&collection.actor, &collection.object_type, input)
-        .await
-        .map_err(|error| collection.error(error))?;
-    Ok(Json(convert::record_to_wire(&collection.object_type, &record)))
+    let operation = format!("create:{}", object_type.slug);
+    idempotency::run(
+        &state,
+        actor,
+        key,
+        &operation,
+        record_render(object_type),
+        |entry| async {
+            let input = convert::create_input(object_type, body)?;
+            state
+                .crm
+                .create_record_idempotent(actor, object_type, input, entry)
+                .await
+                .map_err(|error| collection.error(error))
+        },
+    )
+    .await
 }
 
 /// `GET /v1/{type}`, `GET /v1/objects/{slug}`: one page of records, newest first.
@@ -78,30 +99,43 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     State(state): State<Arc<AppState>>,
     target: RecordTarget,
+    key: IdempotencyKey,
     JsonBody(body): JsonBody,
-) -> Result<Json<wire::Record>, ApiError> {
+) -> Result<Response, ApiError> {
     let collection = &target.collection;
+    let (actor, object_type) = (&collection.actor, &collection.object_type);
     state
         .crm
-        .authorize(&collection.actor, &collection.object_type, Action::Update)
+        .authorize(actor, object_type, Action::Update)
         .map_err(|error| collection.error(error))?;
-    let input = convert::update_input(&collection.object_type, body)?;
-    let record = state
-        .crm
-        .update_record(&collection.actor, &collection.object_type, target.id, input)
-        .await
-        .map_err(|error| collection.error(error))?;
-    Ok(Json(convert::record_to_wire(&collection.object_type, &record)))
+    let operation = format!("update:{}", object_type.slug);
+    idempotency::run(
+        &state,
+        actor,
+        key,
+        &operation,
+        record_render(object_type),
+        |entry| async {
+            let input = convert::update_input(object_type, body)?;
+            state
+                .crm
+                .update_record_idempotent(actor, object_type, target.id, input, entry)
+                .await
+                .map_err(|error| collection.error(error))
+        },
+    )
+    .await
 }
 
 /// `DELETE /v1/{type}/{id}`, `DELETE /v1/objects/{slug}/values/{id}`: move the record to
-/// the trash. A trashed record is returned again, unchanged.
+/// the trash. A trashed record is returned again, unchanged. Being no POST, it reads no
+/// `Idempotency-Key`; it is idempotent by itself.
 pub(crate) async fn delete(
     State(state): State<Arc<AppState>>,
     target: RecordTarget,
     JsonBody(body): JsonBody,
-) -> Result<Json<wire::Record>, ApiError> {
-    move_record(&state, &target, body, Move::ToTrash).await
+) -> Result<Response, ApiError> {
+    move_record(&state, &target, IdempotencyKey(None), body, Move::ToTrash).await
 }
 
 /// `POST /v1/{type}/{id}/restore`, `POST /v1/objects/{slug}/values/{id}/restore`: bring the
@@ -109,9 +143,10 @@ pub(crate) async fn delete(
 pub(crate) async fn restore(
     State(state): State<Arc<AppState>>,
     target: RecordTarget,
+    key: IdempotencyKey,
     JsonBody(body): JsonBody,
-) -> Result<Json<wire::Record>, ApiError> {
-    move_record(&state, &target, body, Move::FromTrash).await
+) -> Result<Response, ApiError> {
+    move_record(&state, &target, key, body, Move::FromTrash).await
 }
 
 /// Which way a record moves between the active records and the trash.
@@ -124,16 +159,40 @@ enum Move {
 async fn move_record(
     state: &AppState,
     target: &RecordTarget,
+    key: IdempotencyKey,
     body: Option<serde_json::Value>,
     direction: Move,
-) -> Result<Json<wire::Record>, ApiError> {
+) -> Result<Response, ApiError> {
     convert::empty_input(body)?;
     let collection = &target.collection;
     let (actor, object_type) = (&collection.actor, &collection.object_type);
-    let record = match direction {
-        Move::ToTrash => state.crm.trash_record(actor, object_type, target.id).await,
-        Move::FromTrash => state.crm.restore_record(actor, object_type, target.id).await,
-    }
-    .map_err(|error| collection.error(error))?;
-    Ok(Json(convert::record_to_wire(object_type, &record)))
+    let operation = match direction {
+        Move::ToTrash => format!("delete:{}", object_type.slug),
+        Move::FromTrash => format!("restore:{}", object_type.slug),
+    };
+    idempotency::run(
+        state,
+        actor,
+        key,
+        &operation,
+        record_render(object_type),
+        |entry| async {
+            match direction {
+                Move::ToTrash => {
+                    state
+                        .crm
+                        .trash_record_idempotent(actor, object_type, target.id, entry)
+                        .await
+                }
+                Move::FromTrash => {
+                    state
+                        .crm
+                        .restore_record_idempotent(actor, object_type, target.id, entry)
+                        .await
+                }
+            }
+            .map_err(|error| collection.error(error))
+        },
+    )
+    .await
 }

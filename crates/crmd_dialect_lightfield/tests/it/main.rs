@@ -7,6 +7,7 @@ mod custom_objects;
 mod errors;
 mod filters;
 mod history;
+mod idempotency;
 mod paging;
 mod records;
 mod routes;
