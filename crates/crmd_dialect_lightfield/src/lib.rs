@@ -13,7 +13,8 @@
 //! members, emails, files, sequences, senders, channels, messages, enrichment and workflow
 //! runs; filters by relationship direction (`:asSource`), definition-slug filter keys and
 //! pipeline/stage filters answer 400. `Idempotency-Key` is honoured on POST writes
-//! (`handlers::idempotency`); rate-limit headers are not sent yet.
+//! (`handlers::idempotency`); every response carries Lightfield's rate-limit headers, and the
+//! vendor limits profile enforces Lightfield's rates (`rate_limit`).
 //! `docs/dialects/lightfield.md` lists every endpoint and every choice made where
 //! Lightfield documents no behaviour.
 
@@ -21,6 +22,7 @@ mod convert;
 mod error;
 mod filter;
 mod handlers;
+mod rate_limit;
 mod routes;
 mod wire;
 
@@ -29,7 +31,9 @@ pub use routes::route_table;
 use crmd_http::AppState;
 use std::sync::Arc;
 
-/// Every `/v1` route of the dialect, to merge into crmd's router.
-pub fn router() -> axum::Router<Arc<AppState>> {
-    routes::router()
+/// Every `/v1` route of the dialect, to merge into crmd's router, behind the dialect's rate
+/// limits (of `state`'s limits profile).
+pub fn router(state: &Arc<AppState>) -> axum::Router<Arc<AppState>> {
+    let limits = (state.clone(), rate_limit::limiter(state));
+    routes::router().layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
 }

@@ -18,7 +18,9 @@ async fn post_with_key(lf: &Lf, path: &str, key: &str, body: Value) -> TestRespo
 }
 
 async fn account_count(lf: &Lf) -> u64 {
-    lf.get("/v1/accounts").await.body["totalCount"].as_u64().expect("a totalCount")
+    lf.get("/v1/accounts").await.body["totalCount"]
+        .as_u64()
+        .expect("a totalCount")
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod filters;
 mod history;
 mod idempotency;
 mod paging;
+mod rate_limits;
 mod records;
 mod routes;
 mod wire;
