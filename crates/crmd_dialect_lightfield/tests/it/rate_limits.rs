@@ -7,7 +7,11 @@ use http::Method;
 use serde_json::json;
 
 fn header(response: &TestResponse, name: &str) -> u64 {
-    response.headers[name].to_str().expect("ASCII").parse().expect("a number")
+    response.headers[name]
+        .to_str()
+        .expect("ASCII")
+        .parse()
+        .expect("a number")
 }
 
 fn unix_now() -> u64 {
@@ -31,7 +35,12 @@ async fn every_response_carries_the_headers() {
         lf.raw(Method::GET, "/v1/accounts", &[], "").await,
     ];
     for response in responses {
-        assert_eq!(header(&response, "x-ratelimit-limit"), 1_000_000, "{}", response.text);
+        assert_eq!(
+            header(&response, "x-ratelimit-limit"),
+            1_000_000,
+            "{}",
+            response.text
+        );
         assert!(header(&response, "x-ratelimit-remaining") < 1_000_000);
         let reset = header(&response, "x-ratelimit-reset");
         assert!((unix_now()..=unix_now() + 2).contains(&reset), "{reset}");
@@ -40,7 +49,9 @@ async fn every_response_carries_the_headers() {
 
 #[tokio::test]
 async fn the_vendor_profile_allows_25_per_second_per_category() {
-    let app = TestApp::with_limits(LimitsProfile::Vendor, 1_000_000).await.unwrap();
+    let app = TestApp::with_limits(LimitsProfile::Vendor, 1_000_000)
+        .await
+        .unwrap();
     let lf = Lf { app };
     let first = lf.get("/v1/accounts").await;
     assert_eq!(first.status, 200);
@@ -56,12 +67,18 @@ async fn the_vendor_profile_allows_25_per_second_per_category() {
     );
     assert_eq!(limited.headers["retry-after"], "1");
     assert_eq!(header(&limited, "x-ratelimit-remaining"), 0);
-    assert_eq!(limited.headers.get("x-should-retry"), None, "the SDK retries 429s");
+    assert_eq!(
+        limited.headers.get("x-should-retry"),
+        None,
+        "the SDK retries 429s"
+    );
 
     let read = lf.get("/v1/accounts/definitions").await;
     assert_eq!(read.status, 200, "reads have their own bucket");
     assert_eq!(header(&read, "x-ratelimit-remaining"), 24);
-    let write = lf.post("/v1/accounts", json!({"fields": {"$name": "Acme"}})).await;
+    let write = lf
+        .post("/v1/accounts", json!({"fields": {"$name": "Acme"}}))
+        .await;
     assert_eq!(write.status, 200, "writes too");
 
     let other = lf.app.key_for("other", &[]).await.unwrap();
