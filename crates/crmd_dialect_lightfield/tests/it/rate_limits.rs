@@ -57,10 +57,17 @@ async fn the_vendor_profile_allows_25_per_second_per_category() {
     assert_eq!(first.status, 200);
     assert_eq!(header(&first, "x-ratelimit-limit"), 25);
     assert_eq!(header(&first, "x-ratelimit-remaining"), 24);
-    for _ in 0..24 {
-        assert_eq!(lf.get("/v1/accounts").await.status, 200);
-    }
-    let limited = lf.get("/v1/accounts").await;
+    // Tokens come back every 40 ms, so a slow machine may need more than 25 requests.
+    let mut allowed = 1;
+    let limited = loop {
+        let response = lf.get("/v1/accounts").await;
+        if response.status != 200 {
+            break response;
+        }
+        allowed += 1;
+        assert!(allowed < 500, "never limited");
+    };
+    assert!(allowed >= 25, "a burst of 25 is allowed, got {allowed}");
     assert_eq!(
         error_line(&limited),
         "429 too_many_requests - -: rate limit exceeded: at most 25 search requests per second; retry after 1 s"
