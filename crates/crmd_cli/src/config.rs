@@ -64,6 +64,9 @@ pub(crate) struct LimitsConfig {
     pub(crate) max_filter_conditions: usize,
     /// Nesting of one filter.
     pub(crate) max_filter_depth: usize,
+    /// Requests per second per workspace and category (write, read, search) in the relaxed
+    /// profile; the vendor profile uses each vendor's documented rate.
+    pub(crate) requests_per_second: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +120,7 @@ impl Default for LimitsConfig {
             max_link_changes: 25,
             max_filter_conditions: 100,
             max_filter_depth: 8,
+            requests_per_second: crmd_http::RELAXED_REQUESTS_PER_SECOND,
         }
     }
 }
@@ -181,11 +185,13 @@ mod tests {
             )?;
             jail.set_env("CRMD_SERVER__LISTEN", "127.0.0.1:9100");
             jail.set_env("CRMD_LIMITS__PROFILE", "vendor");
+            jail.set_env("CRMD_LIMITS__REQUESTS_PER_SECOND", "50");
             jail.set_env("CRMD_BIN", "/usr/local/bin/crmd");
             let config = Config::load(Some(Path::new("crmd.toml")), Config::environment()).unwrap();
             assert_eq!(config.server.listen, SocketAddr::from(([127, 0, 0, 1], 9100)));
             assert_eq!(config.storage.durability, Durability::Relaxed);
             assert_eq!(config.limits.profile, Profile::Vendor);
+            assert_eq!(config.limits.requests_per_second, 50);
             assert_eq!(config.storage.data, PathBuf::from("crmd-data"));
             Ok(())
         });

@@ -250,7 +250,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Profile::Relaxed => crmd_http::LimitsProfile::Relaxed,
         Profile::Vendor => crmd_http::LimitsProfile::Vendor,
     };
-    let state = crmd_http::AppState::new(crm, profile, config.server.max_body_bytes);
+    let state = crmd_http::AppState::with_rate(
+        crm,
+        profile,
+        config.server.max_body_bytes,
+        config.limits.requests_per_second,
+    );
     let grace = Duration::from_secs(config.server.shutdown_timeout_secs);
     crmd_server::serve(listener, state, shutdown_signal(grace)).await?;
     drop(folder);

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     PermissionDenied,
     /// The request conflicts with the current state (duplicate definition, in-flight request).
     Conflict,
+    /// A request with the same idempotency key is still running; retrying later replays it.
+    IdempotencyConflict,
     /// A schema change that would destroy data, refused without an explicit allowance.
     DestructiveSchemaChange,
     /// A request over a configured bound (body size, batch size, page size, string length).
@@ -80,6 +82,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::PermissionDenied => "permission_denied",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::DestructiveSchemaChange => "destructive_schema_change",
             ErrorCode::LimitExceeded => "limit_exceeded",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",

@@ -12,6 +12,10 @@ use http::header::{HeaderName, HeaderValue};
 /// The Lightfield SDK retries 408, 409, 429 and 5xx unless this header says otherwise.
 static SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
 
+/// The one 409 a retry can fix: the first request with the same idempotency key was still
+/// running.
+const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+
 /// An error response of this dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
@@ -69,6 +73,7 @@ fn classify(code: ErrorCode) -> (StatusCode, &'static str, Option<&'static str>)
         ErrorCode::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthorized", None),
         ErrorCode::PermissionDenied => (StatusCode::FORBIDDEN, "forbidden", None),
         ErrorCode::Conflict => (StatusCode::CONFLICT, "conflict", None),
+        ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "conflict", Some(IDEMPOTENCY_CONFLICT)),
         ErrorCode::DestructiveSchemaChange => (
             StatusCode::CONFLICT,
             "conflict",
@@ -235,8 +240,8 @@ impl ApiError {
         .pipeline_members(&error)
     }
 
-    /// Whether a retry could succeed. Client errors cannot, except timeouts and rate limits;
-    /// nor can asking for an endpoint crmd does not implement.
+    /// Whether a retry could succeed. Client errors cannot, except timeouts, rate limits and
+    /// an idempotency key in flight; nor can asking for an endpoint crmd does not implement.
     fn is_retryable(&self) -> bool {
         if self.status == StatusCode::NOT_IMPLEMENTED {
             return false;
@@ -244,6 +249,7 @@ impl ApiError {
         !self.status.is_client_error()
             || self.status == StatusCode::REQUEST_TIMEOUT
             || self.status == StatusCode::TOO_MANY_REQUESTS
+            || self.code.as_deref() == Some(IDEMPOTENCY_CONFLICT)
     }
 }
 

@@ -10,10 +10,10 @@
 //! Record ids are crmd's decimal record ids as strings (`"17"`); crmd's DATE fields read as
 //! DATETIME values at midnight UTC.
 //!
-//! Left out, answering 501 `not_implemented`: merges, emails, files, sequences, senders,
-//! channels, messages, enrichment and workflow runs; filters by relationship direction
-//! (`:asSource`), definition-slug filter keys and pipeline/stage filters answer 400.
-//! Idempotency keys and rate-limit headers are not handled here yet.
+//! Left out, answering 501 `not_implemented`: emails, files, sequences, senders, channels,
+//! messages, enrichment and workflow runs. `Idempotency-Key` is honoured on POST writes
+//! (`handlers::idempotency`); every response carries Lightfield's rate-limit headers, and the
+//! vendor limits profile enforces Lightfield's rates (`rate_limit`).
 //! `docs/dialects/lightfield.md` lists every endpoint and every choice made where
 //! Lightfield documents no behaviour.
 
@@ -21,6 +21,7 @@ mod convert;
 mod error;
 mod filter;
 mod handlers;
+mod rate_limit;
 mod resources;
 mod routes;
 mod wire;
@@ -30,7 +31,9 @@ pub use routes::route_table;
 use crmd_http::AppState;
 use std::sync::Arc;
 
-/// Every `/v1` route of the dialect, to merge into crmd's router.
-pub fn router() -> axum::Router<Arc<AppState>> {
-    routes::router()
+/// Every `/v1` route of the dialect, to merge into crmd's router, behind the dialect's rate
+/// limits (of `state`'s limits profile).
+pub fn router(state: &Arc<AppState>) -> axum::Router<Arc<AppState>> {
+    let limits = (state.clone(), rate_limit::limiter(state));
+    routes::router().layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
 }

@@ -1,8 +1,10 @@
 //! HTTP plumbing that every dialect shares: the application state, bearer-token
-//! authentication, request ids, request bodies read before routing, and the
-//! one-line-per-request log.
+//! authentication, request ids, request bodies read before routing, the
+//! one-line-per-request log, and rate-limit buckets ([`rate_limit`]).
 //!
 //! Error bodies are not rendered here: each dialect renders errors in its vendor's shape.
+
+pub mod rate_limit;
 
 use axum::Router;
 use axum::extract::Request;
@@ -30,14 +32,31 @@ pub struct AppState {
     pub profile: LimitsProfile,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Requests per second per workspace and category of request in the relaxed profile;
+    /// the vendor profile uses each vendor's own rate.
+    pub relaxed_requests_per_second: u32,
 }
+
+/// The relaxed profile's rate unless configured: high enough never to get in the way.
+pub const RELAXED_REQUESTS_PER_SECOND: u32 = 1_000_000;
 
 impl AppState {
     pub fn new(crm: Crm, profile: LimitsProfile, max_body_bytes: usize) -> Arc<AppState> {
+        AppState::with_rate(crm, profile, max_body_bytes, RELAXED_REQUESTS_PER_SECOND)
+    }
+
+    /// [`AppState::new`] with the relaxed profile's rate limit.
+    pub fn with_rate(
+        crm: Crm,
+        profile: LimitsProfile,
+        max_body_bytes: usize,
+        relaxed_requests_per_second: u32,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
             crm,
             profile,
             max_body_bytes,
+            relaxed_requests_per_second,
         })
     }
 }

@@ -4,6 +4,7 @@
 use axum::Router;
 use crmd_http::AppState;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -11,7 +12,7 @@ use tokio::net::TcpListener;
 pub fn router(state: Arc<AppState>) -> Router {
     let max_body_bytes = state.max_body_bytes;
     let app = Router::new()
-        .merge(crmd_dialect_lightfield::router())
+        .merge(crmd_dialect_lightfield::router(&state))
         .with_state(state);
     crmd_http::with_common_layers(app, max_body_bytes)
 }
@@ -24,9 +25,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let crm = state.crm.clone();
-    let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // The client's address is known to the handlers, for limits on requests without a key.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     crm.shutdown().await;
     tracing::info!("stopped");
     result

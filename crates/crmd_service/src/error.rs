@@ -61,6 +61,8 @@ pub enum ServiceError {
     UniqueViolation { key: String, existing: RecordId },
     #[error("{0}")]
     Conflict(String),
+    #[error("a request with this idempotency key is still in progress; retry it later")]
+    IdempotencyConflict,
     #[error("invalid schema: {0}")]
     InvalidSchema(String),
     #[error("the schema change would destroy data: {}; apply it with destructive changes allowed", .0.join("; "))]
@@ -117,6 +119,7 @@ impl From<StoreError> for ServiceError {
             }
             StoreError::RelatedMissing { key, id } => ServiceError::RelatedMissing { key, id },
             StoreError::RelatedTrashed { key, id } => ServiceError::RelatedTrashed { key, id },
+            StoreError::IdempotencyKeyUsed => ServiceError::IdempotencyConflict,
             StoreError::TooManyRelated { key } => ServiceError::InvalidRelationshipOperation {
                 reason: "it holds at most one record".into(),
                 key,
@@ -147,6 +150,7 @@ impl ServiceError {
             ServiceError::RelatedTrashed { .. } => ErrorCode::RelatedRecordTrashed,
             ServiceError::UniqueViolation { .. } => ErrorCode::UniqueViolation,
             ServiceError::Conflict(_) => ErrorCode::Conflict,
+            ServiceError::IdempotencyConflict => ErrorCode::IdempotencyConflict,
             ServiceError::InvalidSchema(_) => ErrorCode::InvalidRequest,
             ServiceError::DestructiveSchemaChange(_) => ErrorCode::DestructiveSchemaChange,
             ServiceError::InvalidRequest { .. } => ErrorCode::InvalidRequest,
@@ -190,6 +194,7 @@ impl ServiceError {
             | ServiceError::NotFound { .. }
             | ServiceError::RelationshipLimit { .. }
             | ServiceError::Conflict(_)
+            | ServiceError::IdempotencyConflict
             | ServiceError::InvalidSchema(_)
             | ServiceError::DestructiveSchemaChange(_)
             | ServiceError::SelfMerge { .. }

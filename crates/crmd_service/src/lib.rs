@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod error;
+mod idempotency;
 mod merge;
 pub mod pipelines;
 mod records;
@@ -12,8 +13,11 @@ mod workspaces;
 
 pub use auth::{Action, Actor};
 pub use crmd_query::Limits as QueryLimits;
-pub use crmd_store::{MergeOutcome, RecordPage, RelationshipOp, Store, Workspace};
+pub use crmd_store::{
+    IdempotencyEntry, MergeOutcome, RecordPage, RelationshipOp, Store, StoredResponse, Workspace,
+};
 pub use error::{ServiceError, StageCandidate, StageCandidates, Subject};
+pub use idempotency::{IDEMPOTENCY_TTL_MILLIS, IdempotencyClaim, IdempotencyGuard};
 pub use merge::{MergeInput, Resolution};
 pub use records::{FieldInput, RecordInput, RelationshipInput, TypeRef};
 pub use workspaces::{CreatedKey, DEFAULT_WORKSPACE, SchemaPlan};
@@ -45,11 +49,16 @@ impl Default for ServiceLimits {
 pub struct Crm {
     store: Arc<dyn Store>,
     limits: ServiceLimits,
+    in_flight: idempotency::InFlight,
 }
 
 impl Crm {
     pub fn new(store: Arc<dyn Store>, limits: ServiceLimits) -> Crm {
-        Crm { store, limits }
+        Crm {
+            store,
+            limits,
+            in_flight: idempotency::InFlight::default(),
+        }
     }
 
     pub fn limits(&self) -> &ServiceLimits {

@@ -5,7 +5,9 @@ use crate::auth::{Action, Actor};
 use crate::error::ServiceError;
 use crmd_core::{Cardinality, HistoryEntry, ObjectType, Record, RecordId, Schema, Value};
 use crmd_query::{Query, Trashed};
-use crmd_store::{NewRecord, RecordChanges, RecordPage, RelationshipOp, RelationshipWrite};
+use crmd_store::{
+    IdempotencyEntry, NewRecord, RecordChanges, RecordPage, RecordWrite, RelationshipOp, RelationshipWrite,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 use std::sync::Arc;
@@ -135,6 +137,18 @@ impl Crm {
         object_type: &TypeRef,
         input: RecordInput,
     ) -> Result<Record, ServiceError> {
+        self.create_record_idempotent(actor, object_type, input, None)
+            .await
+    }
+
+    /// [`Crm::create_record`], storing the response of `idempotency` with the write.
+    pub async fn create_record_idempotent(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        input: RecordInput,
+        idempotency: Option<IdempotencyEntry>,
+    ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Create)?;
         let fields =
             crate::pipelines::resolve_write(object_type, &input.fields, None, object_type.is_standard)?;
@@ -201,7 +215,12 @@ impl Crm {
         }
         Ok(self
             .store
-            .create_record(actor.workspace, &actor.change_actor(), record)
+            .write_record(
+                actor.workspace,
+                &actor.change_actor(),
+                RecordWrite::Create(record),
+                idempotency,
+            )
             .await?)
     }
 
@@ -229,6 +248,19 @@ impl Crm {
         object_type: &TypeRef,
         id: RecordId,
         input: RecordInput,
+    ) -> Result<Record, ServiceError> {
+        self.update_record_idempotent(actor, object_type, id, input, None)
+            .await
+    }
+
+    /// [`Crm::update_record`], storing the response of `idempotency` with the write.
+    pub async fn update_record_idempotent(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        input: RecordInput,
+        idempotency: Option<IdempotencyEntry>,
     ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Update)?;
         let current_stage = self.current_stage(actor, object_type, id, &input.fields).await?;
@@ -282,14 +314,13 @@ impl Crm {
             values: values.into_iter().collect(),
             relationships,
         };
+        let write = RecordWrite::Update {
+            object_type: object_type.slug.clone(),
+            id,
+            changes,
+        };
         self.store
-            .update_record(
-                actor.workspace,
-                &actor.change_actor(),
-                &object_type.slug,
-                id,
-                changes,
-            )
+            .write_record(actor.workspace, &actor.change_actor(), write, idempotency)
             .await
             .map_err(|error| record_error(error, object_type, id))
     }
@@ -319,9 +350,24 @@ impl Crm {
         object_type: &TypeRef,
         id: RecordId,
     ) -> Result<Record, ServiceError> {
+        self.trash_record_idempotent(actor, object_type, id, None).await
+    }
+
+    /// [`Crm::trash_record`], storing the response of `idempotency` with the write.
+    pub async fn trash_record_idempotent(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        idempotency: Option<IdempotencyEntry>,
+    ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Delete)?;
+        let write = RecordWrite::Trash {
+            object_type: object_type.slug.clone(),
+            id,
+        };
         self.store
-            .trash_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
+            .write_record(actor.workspace, &actor.change_actor(), write, idempotency)
             .await
             .map_err(|error| record_error(error, object_type, id))
     }
@@ -352,9 +398,24 @@ impl Crm {
         object_type: &TypeRef,
         id: RecordId,
     ) -> Result<Record, ServiceError> {
+        self.restore_record_idempotent(actor, object_type, id, None).await
+    }
+
+    /// [`Crm::restore_record`], storing the response of `idempotency` with the write.
+    pub async fn restore_record_idempotent(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        idempotency: Option<IdempotencyEntry>,
+    ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Restore)?;
+        let write = RecordWrite::Restore {
+            object_type: object_type.slug.clone(),
+            id,
+        };
         self.store
-            .restore_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
+            .write_record(actor.workspace, &actor.change_actor(), write, idempotency)
             .await
             .map_err(|error| record_error(error, object_type, id))
     }

@@ -42,7 +42,11 @@ pub async fn run_all(store: &dyn Store) {
     history_and_changes(store).await;
     merge_records(store).await;
     merge_failures(store).await;
+    idempotency(store).await;
 }
+
+mod idempotency;
+pub use idempotency::idempotency;
 
 // --- helpers ---
 

@@ -17,6 +17,8 @@ pub enum StoreError {
     TooManyRelated { key: String },
     #[error("{0}")]
     Conflict(String),
+    #[error("a response is already stored under this idempotency key")]
+    IdempotencyKeyUsed,
     #[error("the storage is full")]
     StorageFull(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("storage is shutting down")]
@@ -34,6 +36,7 @@ impl StoreError {
             StoreError::RelatedTrashed { .. } => ErrorCode::RelatedRecordTrashed,
             StoreError::TooManyRelated { .. } => ErrorCode::InvalidRelationshipOperation,
             StoreError::Conflict(_) => ErrorCode::Conflict,
+            StoreError::IdempotencyKeyUsed => ErrorCode::IdempotencyConflict,
             StoreError::StorageFull(_) => ErrorCode::StorageFull,
             StoreError::ShuttingDown => ErrorCode::Unavailable,
             StoreError::Backend(_) => ErrorCode::Internal,

@@ -8,16 +8,18 @@
 pub mod codec;
 pub mod conformance;
 mod error;
+mod idempotency;
 mod types;
 
 pub use error::StoreError;
+pub use idempotency::{IdempotencyEntry, IdempotencyKey, RecordWrite, RenderResponse, StoredResponse};
 pub use types::{
     ApiKey, MergeOutcome, MergeRecords, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp,
     RelationshipWrite, Workspace,
 };
 
 use async_trait::async_trait;
-use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, WorkspaceId};
+use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, Timestamp, WorkspaceId};
 use crmd_query::Query;
 use std::sync::Arc;
 
@@ -56,13 +58,35 @@ pub trait Store: Send + Sync + 'static {
 
     // --- records ---
 
+    /// Runs one record write in its own transaction. With `idempotency`, the response its
+    /// `render` makes from the written record is stored under its key in the same
+    /// transaction; `StoreError::IdempotencyKeyUsed` (and nothing written) when an unexpired
+    /// response is already stored under that key.
+    async fn write_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        write: RecordWrite,
+        idempotency: Option<IdempotencyEntry>,
+    ) -> StoreResult<Record>;
+    /// The response stored under `key`, unless it expired at or before `now`.
+    async fn idempotent_response(
+        &self,
+        workspace: WorkspaceId,
+        key: &IdempotencyKey,
+        now: Timestamp,
+    ) -> StoreResult<Option<StoredResponse>>;
+
     /// Inserts a record with its values and edges. Values must be normalized already.
     async fn create_record(
         &self,
         workspace: WorkspaceId,
         actor: &str,
         record: NewRecord,
-    ) -> StoreResult<Record>;
+    ) -> StoreResult<Record> {
+        self.write_record(workspace, actor, RecordWrite::Create(record), None)
+            .await
+    }
     /// Applies `changes` to an active record. Values not named stay; `None` clears.
     /// A change that alters nothing writes nothing and returns the record as it is.
     async fn update_record(
@@ -72,7 +96,15 @@ pub trait Store: Send + Sync + 'static {
         object_type: &str,
         id: RecordId,
         changes: RecordChanges,
-    ) -> StoreResult<Record>;
+    ) -> StoreResult<Record> {
+        let object_type = object_type.to_owned();
+        let write = RecordWrite::Update {
+            object_type,
+            id,
+            changes,
+        };
+        self.write_record(workspace, actor, write, None).await
+    }
     /// Moves a record to the trash, keeping its values and edges. On a trashed record it
     /// changes nothing and returns it.
     async fn trash_record(
@@ -81,7 +113,11 @@ pub trait Store: Send + Sync + 'static {
         actor: &str,
         object_type: &str,
         id: RecordId,
-    ) -> StoreResult<Record>;
+    ) -> StoreResult<Record> {
+        let object_type = object_type.to_owned();
+        let write = RecordWrite::Trash { object_type, id };
+        self.write_record(workspace, actor, write, None).await
+    }
     /// Brings a trashed record back with its edges. On an active record it changes nothing.
     async fn restore_record(
         &self,
@@ -89,7 +125,11 @@ pub trait Store: Send + Sync + 'static {
         actor: &str,
         object_type: &str,
         id: RecordId,
-    ) -> StoreResult<Record>;
+    ) -> StoreResult<Record> {
+        let object_type = object_type.to_owned();
+        let write = RecordWrite::Restore { object_type, id };
+        self.write_record(workspace, actor, write, None).await
+    }
 
     /// Merges two active records of one object type in one transaction: writes
     /// `merge.values` onto the primary (with field history), moves every link of the

@@ -131,6 +131,10 @@ pub(crate) const WORKSPACE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/workspace/20260601000000_workspace.sql"),
     },
     Migration {
+        name: "20260701000000_idempotency_keys",
+        sql: include_str!("../migrations/workspace/20260701000000_idempotency_keys.sql"),
+    },
+    Migration {
         name: "20260702120000_merges",
         sql: include_str!("../migrations/workspace/20260702120000_merges.sql"),
     },

@@ -89,6 +89,7 @@ pub(crate) fn copy_error(error: &StoreError) -> StoreError {
         | StoreError::RelatedTrashed { .. }
         | StoreError::TooManyRelated { .. }
         | StoreError::Conflict(_)
+        | StoreError::IdempotencyKeyUsed
         | StoreError::Backend(_) => StoreError::Backend(internal),
     }
 }

@@ -22,6 +22,7 @@
 //! | `unique_values` | `(field_id, lowercased value) → record_id` for unique fields of active records |
 //! | `changes` | the change log, `seq` gapless; `payload` is JSON with each field's type, old and new value |
 //! | `field_history` | `(record_id, field_id, seq) → value` (storage JSON, NULL when cleared) |
+//! | `idempotency_keys` | `(operation, key) → status, body, expires_at`: responses of idempotent writes, saved in the write's transaction |
 //! | `merges` | one row per merge: sequential `id`, object type slug, primary and duplicate ids, the `seq` of the primary's merge change |
 //! | `_schema`, `counters`, `_migrations` | the schema as JSON with its version, the next record id and seq, applied migrations |
 //!
@@ -36,6 +37,7 @@ mod catalog;
 mod connection;
 mod ddl;
 mod error;
+mod idempotency;
 mod key_cache;
 mod layout;
 mod merge;
@@ -56,8 +58,8 @@ use async_trait::async_trait;
 use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, Timestamp, WorkspaceId};
 use crmd_query::Query;
 use crmd_store::{
-    ApiKey, MergeOutcome, MergeRecords, NewApiKey, NewRecord, RecordChanges, RecordPage, Store, StoreError,
-    StoreResult, Workspace,
+    ApiKey, IdempotencyEntry, IdempotencyKey, MergeOutcome, MergeRecords, NewApiKey, RecordPage, RecordWrite,
+    Store, StoreError, StoreResult, StoredResponse, Workspace,
 };
 use parking_lot::{Mutex, RwLock};
 use rusqlite::Connection;
@@ -412,59 +414,46 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn create_record(
+    async fn write_record(
         &self,
         workspace: WorkspaceId,
         actor: &str,
-        record: NewRecord,
+        write: RecordWrite,
+        idempotency: Option<IdempotencyEntry>,
     ) -> StoreResult<Record> {
         self.ensure_running()?;
         let db = self.workspace(workspace).await?;
         let actor = actor.to_owned();
-        db.write(move |ctx| write::create_record(ctx, &actor, record))
-            .await
+        db.write(move |ctx| {
+            let record = match write {
+                RecordWrite::Create(record) => write::create_record(ctx, &actor, record),
+                RecordWrite::Update {
+                    object_type,
+                    id,
+                    changes,
+                } => write::update_record(ctx, &actor, &object_type, id, changes),
+                RecordWrite::Trash { object_type, id } => write::trash_record(ctx, &actor, &object_type, id),
+                RecordWrite::Restore { object_type, id } => {
+                    write::restore_record(ctx, &actor, &object_type, id)
+                }
+            }?;
+            if let Some(entry) = idempotency {
+                idempotency::save(ctx, entry, &record)?;
+            }
+            Ok(record)
+        })
+        .await
     }
 
-    async fn update_record(
+    async fn idempotent_response(
         &self,
         workspace: WorkspaceId,
-        actor: &str,
-        object_type: &str,
-        id: RecordId,
-        changes: RecordChanges,
-    ) -> StoreResult<Record> {
-        self.ensure_running()?;
+        key: &IdempotencyKey,
+        now: Timestamp,
+    ) -> StoreResult<Option<StoredResponse>> {
         let db = self.workspace(workspace).await?;
-        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
-        db.write(move |ctx| write::update_record(ctx, &actor, &object_type, id, changes))
-            .await
-    }
-
-    async fn trash_record(
-        &self,
-        workspace: WorkspaceId,
-        actor: &str,
-        object_type: &str,
-        id: RecordId,
-    ) -> StoreResult<Record> {
-        self.ensure_running()?;
-        let db = self.workspace(workspace).await?;
-        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
-        db.write(move |ctx| write::trash_record(ctx, &actor, &object_type, id))
-            .await
-    }
-
-    async fn restore_record(
-        &self,
-        workspace: WorkspaceId,
-        actor: &str,
-        object_type: &str,
-        id: RecordId,
-    ) -> StoreResult<Record> {
-        self.ensure_running()?;
-        let db = self.workspace(workspace).await?;
-        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
-        db.write(move |ctx| write::restore_record(ctx, &actor, &object_type, id))
+        let key = key.clone();
+        db.read_point(move |connection, _| idempotency::load(connection, &key, now))
             .await
     }
 

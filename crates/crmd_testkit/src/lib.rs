@@ -30,6 +30,14 @@ pub struct TestResponse {
 
 impl TestApp {
     pub async fn new() -> anyhow::Result<TestApp> {
+        TestApp::with_limits(LimitsProfile::Relaxed, crmd_http::RELAXED_REQUESTS_PER_SECOND).await
+    }
+
+    /// A test app with this limits profile, and this rate in the relaxed profile.
+    pub async fn with_limits(
+        profile: LimitsProfile,
+        relaxed_requests_per_second: u32,
+    ) -> anyhow::Result<TestApp> {
         let data = tempfile::tempdir()?;
         let store = SqliteStore::open(data.path(), SqliteOptions::default())?;
         let crm = Crm::new(Arc::new(store), ServiceLimits::default());
@@ -38,7 +46,12 @@ impl TestApp {
             .create_key(workspace.id, Vec::new(), Some("test".into()))
             .await?
             .text;
-        let state = AppState::new(crm.clone(), LimitsProfile::Relaxed, 10 * 1024 * 1024);
+        let state = AppState::with_rate(
+            crm.clone(),
+            profile,
+            10 * 1024 * 1024,
+            relaxed_requests_per_second,
+        );
         Ok(TestApp {
             router: crmd_server::router(state),
             crm,

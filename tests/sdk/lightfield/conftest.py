@@ -61,11 +61,11 @@ def start_server(crmd: Crmd, tmp_path: Path) -> Iterator[Callable[..., CrmdServe
     """Starts extra servers, each on its own fresh data folder; stops them all afterwards."""
     started: "list[CrmdServer]" = []
 
-    def start(name: str = "extra", *, apply_schema: bool = True) -> CrmdServer:
+    def start(name: str = "extra", *, apply_schema: bool = True, extra_args: "list[str] | None" = None) -> CrmdServer:
         data_dir = tmp_path / name / "data"
         if apply_schema:
             crmd.schema_apply(data_dir, SCHEMA_FILE)
-        extra = CrmdServer(crmd, data_dir, tmp_path / name / "logs", name=name)
+        extra = CrmdServer(crmd, data_dir, tmp_path / name / "logs", name=name, extra_args=extra_args or ())
         started.append(extra)
         return extra.start()
 

@@ -148,8 +148,16 @@ class ServerFailed(RuntimeError):
 class CrmdServer:
     """One `crmd serve` process on a loopback port, with its logs in `log_dir`."""
 
-    def __init__(self, crmd: Crmd, data_dir: Path, log_dir: Path, name: str = "server"):
+    def __init__(
+        self,
+        crmd: Crmd,
+        data_dir: Path,
+        log_dir: Path,
+        name: str = "server",
+        extra_args: Sequence[str] = (),
+    ):
         self.crmd = crmd
+        self.extra_args = list(extra_args)
         self.data_dir = data_dir
         self.log_dir = log_dir
         self.name = name
@@ -198,6 +206,7 @@ class CrmdServer:
                         str(self.data_dir),
                         "--listen",
                         f"127.0.0.1:{self.port}",
+                        *self.extra_args,
                     ],
                     stdin=subprocess.DEVNULL,
                     stdout=stdout,
