@@ -6,7 +6,7 @@ use crate::auth::{Action, Actor};
 use crate::error::ServiceError;
 use crate::records::{FieldInput, TypeRef, record_not_found, require};
 use crmd_core::{Cardinality, FieldDef, FieldType, Merge, Record, RecordId, Value};
-use crmd_store::{MergeOutcome, MergeRecords};
+use crmd_store::{IdempotencyEntry, MergeOutcome, MergeRecords};
 use std::collections::BTreeMap;
 
 /// How one field of the primary is resolved.
@@ -96,6 +96,7 @@ impl Crm {
         actor: &Actor,
         object_type: &TypeRef,
         input: MergeInput,
+        idempotency: Option<IdempotencyEntry<MergeOutcome>>,
     ) -> Result<MergeOutcome, ServiceError> {
         require(actor, object_type, Action::Update)?;
         require(actor, object_type, Action::Delete)?;
@@ -194,7 +195,7 @@ impl Crm {
             values,
         };
         self.store
-            .merge_records(actor.workspace, &actor.change_actor(), merge)
+            .merge_records(actor.workspace, &actor.change_actor(), merge, idempotency)
             .await
             .map_err(|error| {
                 if matches!(error, crmd_store::StoreError::NotFound) {

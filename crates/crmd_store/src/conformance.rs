@@ -25,7 +25,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod merge;
-pub use merge::{merge_failures, merge_records};
+pub use merge::{merge_failures, merge_idempotency, merge_records};
 
 /// Runs every check.
 pub async fn run_all(store: &dyn Store) {
@@ -42,6 +42,7 @@ pub async fn run_all(store: &dyn Store) {
     history_and_changes(store).await;
     merge_records(store).await;
     merge_failures(store).await;
+    merge_idempotency(store).await;
     idempotency(store).await;
 }
 

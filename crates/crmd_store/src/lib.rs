@@ -140,12 +140,14 @@ pub trait Store: Send + Sync + 'static {
     /// logs a `Merge` change for the primary, a `MergeTrash` change for the duplicate and an
     /// `Update` change for every other record whose links moved, and records the merge.
     /// `NotFound` when either record is missing, trashed or of another type; `Conflict`
-    /// when they are the same record. A failure writes nothing.
+    /// when they are the same record. A failure writes nothing. With `idempotency`, the
+    /// rendered response is saved under its key in the merge's transaction.
     async fn merge_records(
         &self,
         workspace: WorkspaceId,
         actor: &str,
         merge: MergeRecords,
+        idempotency: Option<IdempotencyEntry<MergeOutcome>>,
     ) -> StoreResult<MergeOutcome>;
     /// The merge with this id; `None` when there is none.
     async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>>;

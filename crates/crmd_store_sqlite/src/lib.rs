@@ -462,12 +462,19 @@ impl Store for SqliteStore {
         workspace: WorkspaceId,
         actor: &str,
         merge: MergeRecords,
+        idempotency: Option<IdempotencyEntry<MergeOutcome>>,
     ) -> StoreResult<MergeOutcome> {
         self.ensure_running()?;
         let db = self.workspace(workspace).await?;
         let actor = actor.to_owned();
-        db.write(move |ctx| merge::merge_records(ctx, &actor, merge))
-            .await
+        db.write(move |ctx| {
+            let outcome = merge::merge_records(ctx, &actor, merge)?;
+            if let Some(entry) = idempotency {
+                idempotency::save(ctx, entry, &outcome)?;
+            }
+            Ok(outcome)
+        })
+        .await
     }
 
     async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>> {

@@ -95,3 +95,17 @@ def test_a_failed_create_is_not_cached(lf):
     created = lf.account.create(fields={"$name": name}, extra_headers=key_header(key))
     assert value_of(created, "$name") == name
     assert count_named(lf, name) == 1
+
+
+def test_a_repeated_merge_replays_the_first_merge(lf):
+    key = fresh_key()
+    primary, duplicate = new_account(lf), new_account(lf)
+    first = lf.merge.merge_accounts(primary_id=primary, duplicate_id=duplicate, extra_headers=key_header(key))
+    # The duplicate is in the trash now, so running the merge again would fail: the replay
+    # answers the first merge instead.
+    again = lf.merge.merge_accounts(primary_id=primary, duplicate_id=duplicate, extra_headers=key_header(key))
+    assert again.merge.id == first.merge.id
+    assert again.to_dict() == first.to_dict()
+    # A merge and a create with the same key do not clash.
+    created = lf.account.create(fields={"$name": unique("after-merge")}, extra_headers=key_header(key))
+    assert created.id not in (primary, duplicate)

@@ -1,14 +1,16 @@
 //! Merges: `POST /v1/{type}/merge`, `POST /v1/objects/{slug}/merge` and
 //! `GET /v1/merges/{id}`.
 
+use super::idempotency::{self, IdempotencyKey, Render};
 use super::{Caller, Collection, JsonBody, path_params};
 use crate::error::ApiError;
 use crate::{convert, wire};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
+use axum::response::Response;
 use crmd_core::ErrorCode;
 use crmd_http::AppState;
-use crmd_service::{Action, ServiceError};
+use crmd_service::{Action, MergeOutcome, ServiceError};
 use http::request::Parts;
 use std::sync::Arc;
 
@@ -17,33 +19,41 @@ use std::sync::Arc;
 pub(crate) async fn merge(
     State(state): State<Arc<AppState>>,
     collection: Collection,
+    key: IdempotencyKey,
     JsonBody(body): JsonBody,
-) -> Result<Json<wire::MergeResponse>, ApiError> {
+) -> Result<Response, ApiError> {
+    let (actor, object_type) = (&collection.actor, &collection.object_type);
     // Permission comes before the body, so that a caller without it learns nothing more.
     for action in [Action::Update, Action::Delete] {
         state
             .crm
-            .authorize(&collection.actor, &collection.object_type, action)
+            .authorize(actor, object_type, action)
             .map_err(|error| collection.error(error))?;
     }
-    let input = convert::merge_input(&collection.object_type, body, &collection.name)?;
-    let outcome = state
-        .crm
-        .merge_records(&collection.actor, &collection.object_type, input)
-        .await
-        .map_err(|error| {
-            let is_self_merge = matches!(error, ServiceError::SelfMerge { .. });
-            let error = collection.error(error);
-            if is_self_merge {
-                error.code("self_merge").param("duplicateId")
-            } else {
-                error
-            }
-        })?;
-    Ok(Json(convert::merge_outcome_to_wire(
-        &collection.object_type,
-        &outcome,
-    )))
+    let render: Render<MergeOutcome> = {
+        let object_type = object_type.clone();
+        Arc::new(move |outcome: &MergeOutcome| {
+            idempotency::json_200(&convert::merge_outcome_to_wire(&object_type, outcome))
+        })
+    };
+    let operation = format!("merge:{}", object_type.slug);
+    idempotency::run(&state, actor, key, &operation, render, |entry| async {
+        let input = convert::merge_input(object_type, body, &collection.name)?;
+        state
+            .crm
+            .merge_records(actor, object_type, input, entry)
+            .await
+            .map_err(|error| {
+                let is_self_merge = matches!(error, ServiceError::SelfMerge { .. });
+                let error = collection.error(error);
+                if is_self_merge {
+                    error.code("self_merge").param("duplicateId")
+                } else {
+                    error
+                }
+            })
+    })
+    .await
 }
 
 /// The merge named by the `{id}` of the route; an id that is not a merge id names none.

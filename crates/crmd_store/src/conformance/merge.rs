@@ -4,8 +4,11 @@
 use super::{
     changes_after, create, err, full_name, get, last_seq, link, new_record, new_workspace, ok, related, text,
 };
-use crate::{MergeOutcome, MergeRecords, NewRecord, RelationshipOp, Store, StoreError};
-use crmd_core::{ChangeOp, RecordId, RelationshipChange, Value, WorkspaceId};
+use crate::{
+    IdempotencyEntry, IdempotencyKey, MergeOutcome, MergeRecords, NewRecord, RelationshipOp, Store,
+    StoreError, StoredResponse,
+};
+use crmd_core::{ChangeOp, RecordId, RelationshipChange, Timestamp, Value, WorkspaceId};
 use std::collections::BTreeMap;
 
 fn email(address: &str) -> Value {
@@ -26,7 +29,10 @@ fn merge_of(primary: RecordId, duplicate: RecordId, values: &[(&str, Option<Valu
 
 async fn merge(store: &dyn Store, workspace: WorkspaceId, merge: MergeRecords) -> MergeOutcome {
     let what = format!("merge_records {merge:?}");
-    ok(store.merge_records(workspace, "conformance", merge).await, &what)
+    ok(
+        store.merge_records(workspace, "conformance", merge, None).await,
+        &what,
+    )
 }
 
 fn change(key: &str, added: &[RecordId], removed: &[RecordId]) -> RelationshipChange {
@@ -362,6 +368,7 @@ pub async fn merge_failures(store: &dyn Store) {
                     duplicate.id,
                     &[("email", Some(email("taken@example.com")))],
                 ),
+                None,
             )
             .await,
         "a value another record holds",
@@ -378,6 +385,7 @@ pub async fn merge_failures(store: &dyn Store) {
                 workspace,
                 "conformance",
                 merge_of(primary.id, duplicate.id, &[("no_such_field", None)]),
+                None,
             )
             .await,
         "an unknown field",
@@ -393,7 +401,12 @@ pub async fn merge_failures(store: &dyn Store) {
     ] {
         let error = err(
             store
-                .merge_records(workspace, "conformance", merge_of(primary_id, duplicate_id, &[]))
+                .merge_records(
+                    workspace,
+                    "conformance",
+                    merge_of(primary_id, duplicate_id, &[]),
+                    None,
+                )
                 .await,
             what,
         );
@@ -407,6 +420,7 @@ pub async fn merge_failures(store: &dyn Store) {
                 workspace,
                 "conformance",
                 merge_of(duplicate.id, duplicate.id, &[]),
+                None,
             )
             .await,
         "a record with itself",
@@ -448,4 +462,66 @@ impl Unchanged<'_> {
             "{what}: no merge was recorded"
         );
     }
+}
+
+/// A merge with an idempotency entry saves its response in the merge's transaction; a
+/// merge that fails saves nothing.
+pub async fn merge_idempotency(store: &dyn Store) {
+    let workspace = new_workspace(store, "merge-idempotency").await;
+    let entry = |client_key: &str| IdempotencyEntry {
+        key: IdempotencyKey {
+            operation: "merge:person".to_owned(),
+            key: client_key.to_owned(),
+        },
+        expires_at: Timestamp(Timestamp::now().millis() + 86_400_000),
+        render: Box::new(|outcome: &MergeOutcome| StoredResponse {
+            status: 200,
+            body: format!("merge {} into {}", outcome.merge.id, outcome.primary.id).into_bytes(),
+        }),
+    };
+    let stored = |client_key: &'static str| async move {
+        let key = IdempotencyKey {
+            operation: "merge:person".to_owned(),
+            key: client_key.to_owned(),
+        };
+        ok(
+            store.idempotent_response(workspace, &key, Timestamp::now()).await,
+            "idempotent_response",
+        )
+        .map(|response| String::from_utf8_lossy(&response.body).into_owned())
+    };
+    let primary = create(store, workspace, person("Keep", &[], &[])).await;
+    let duplicate = create(store, workspace, person("Drop", &[], &[])).await;
+
+    let failed = store
+        .merge_records(
+            workspace,
+            "conformance",
+            merge_of(primary.id, primary.id, &[]),
+            Some(entry("k-failed")),
+        )
+        .await;
+    err(failed, "a merge of a record with itself");
+    assert_eq!(
+        stored("k-failed").await,
+        None,
+        "a failed merge stores no response"
+    );
+
+    let outcome = ok(
+        store
+            .merge_records(
+                workspace,
+                "conformance",
+                merge_of(primary.id, duplicate.id, &[]),
+                Some(entry("k-done")),
+            )
+            .await,
+        "merge with a key",
+    );
+    assert_eq!(
+        stored("k-done").await,
+        Some(format!("merge {} into {}", outcome.merge.id, primary.id)),
+        "the response commits with the merge"
+    );
 }
