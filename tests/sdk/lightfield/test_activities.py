@@ -122,6 +122,7 @@ def test_task_lifecycle_with_status_and_creator(lf):
     assert value_of(task, "$dueAt") == due
     assert related(task, "$createdBy") == [OWNER_MEMBER_ID]
     assert related(task, "$account") == [account]
+    assert lf.task.retrieve(task.id).to_dict() == task.to_dict()
     assert task.id in related(lf.account.retrieve(account), "$task")
     options = [option.id for option in definitions.field_definitions["$status"].type_configuration.options]
     assert options == ["TODO", "IN_PROGRESS", "COMPLETE", "CANCELLED"]
