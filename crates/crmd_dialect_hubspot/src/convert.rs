@@ -219,7 +219,15 @@ pub(crate) fn record_input(
             }
         };
         match source {
-            Source::Field(key) => fields.push((key.clone(), field_input(field, text))),
+            Source::Field(key) => {
+                if field.field_type == FieldType::Date
+                    && let Some(problem) = not_midnight(name, &text)
+                {
+                    problems.push(problem);
+                    continue;
+                }
+                fields.push((key.clone(), field_input(field, text)));
+            }
             Source::NamePart(key, part) => {
                 let parts = compounds
                     .entry(key.clone())
@@ -252,6 +260,27 @@ pub(crate) fn record_input(
     Ok(RecordInput {
         fields,
         ..RecordInput::default()
+    })
+}
+
+/// HubSpot's refusal of a date given as epoch milliseconds that are not at midnight UTC:
+/// `1496643178000 is at 6:12:58.0 UTC, not midnight!` (the time without zero padding).
+fn not_midnight(name: &str, text: &str) -> Option<PropertyProblem> {
+    const DAY_MILLIS: i64 = 86_400_000;
+    let millis: i64 = text.trim().parse().ok()?;
+    let of_day = millis.rem_euclid(DAY_MILLIS);
+    if of_day == 0 {
+        return None;
+    }
+    let (hours, minutes) = (of_day / 3_600_000, of_day / 60_000 % 60);
+    let (seconds, fraction) = (of_day / 1000 % 60, of_day % 1000);
+    Some(PropertyProblem {
+        name: name.to_owned(),
+        code: "INVALID_DATE",
+        message: format!(
+            "{} is at {hours}:{minutes}:{seconds}.{fraction} UTC, not midnight!",
+            text.trim()
+        ),
     })
 }
 
@@ -310,5 +339,25 @@ fn current_parts(current: Option<&Record>, key: &str) -> Map<String, Json> {
             | Value::List(_),
         )
         | None => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_off_midnight_are_refused_in_hubspot_words() {
+        let message = |text: &str| not_midnight("day", text).map(|problem| problem.message);
+        assert_eq!(
+            message("1496643178000").as_deref(),
+            Some("1496643178000 is at 6:12:58.0 UTC, not midnight!")
+        );
+        assert_eq!(message("1430438400000"), None);
+        assert_eq!(message("2015-05-01"), None);
+        assert_eq!(
+            message("14400000").as_deref(),
+            Some("14400000 is at 4:0:0.0 UTC, not midnight!")
+        );
     }
 }
