@@ -13,6 +13,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let max_body_bytes = state.max_body_bytes;
     let app = Router::new()
         .merge(crmd_dialect_lightfield::router(&state))
+        .merge(crmd_dialect_hubspot::router())
         .with_state(state);
     crmd_http::with_common_layers(app, max_body_bytes)
 }

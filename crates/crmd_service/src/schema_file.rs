@@ -210,6 +210,7 @@ pub fn resolve(standard: &SchemaFile, user: &SchemaFile, current: &Schema) -> Re
         .iter()
         .map(|spec| resolve_object(spec, current.object_type(&spec.slug)))
         .collect::<Result<Vec<_>, _>>()?;
+    assign_hubspot_type_ids(&mut object_types, current);
     object_types.sort_by(|a, b| a.slug.cmp(&b.slug));
     let relationships = relationships
         .iter()
@@ -243,6 +244,51 @@ fn check_custom_object_spec(spec: &ObjectSpec) -> Result<(), ServiceError> {
         }
     }
     Ok(())
+}
+
+/// The `names` key of the HubSpot `objectTypeId` of an object type (`0-2`, `2-1`).
+pub const HUBSPOT_TYPE_ID: &str = "hubspot_type_id";
+
+/// Gives every custom object type a HubSpot objectTypeId `2-<n>`, once: a type keeps the id
+/// it has (from the schema file or from `current`), and a new type takes the next number
+/// after the highest one in use, in the order the schema file declares the types.
+fn assign_hubspot_type_ids(object_types: &mut [ObjectType], current: &Schema) {
+    let custom_number = |object_type: &ObjectType| {
+        object_type
+            .names
+            .get(HUBSPOT_TYPE_ID)
+            .and_then(|id| id.strip_prefix("2-"))
+            .and_then(|number| number.parse::<u64>().ok())
+    };
+    for object_type in object_types
+        .iter_mut()
+        .filter(|object_type| !object_type.is_standard)
+    {
+        if !object_type.names.contains_key(HUBSPOT_TYPE_ID)
+            && let Some(id) = current
+                .object_type(&object_type.slug)
+                .and_then(|known| known.names.get(HUBSPOT_TYPE_ID))
+        {
+            object_type.names.insert(HUBSPOT_TYPE_ID.to_owned(), id.clone());
+        }
+    }
+    let mut highest = object_types
+        .iter()
+        .chain(&current.object_types)
+        .filter_map(custom_number)
+        .max()
+        .unwrap_or(0);
+    for object_type in object_types
+        .iter_mut()
+        .filter(|object_type| !object_type.is_standard)
+    {
+        if !object_type.names.contains_key(HUBSPOT_TYPE_ID) {
+            highest += 1;
+            object_type
+                .names
+                .insert(HUBSPOT_TYPE_ID.to_owned(), format!("2-{highest}"));
+        }
+    }
 }
 
 fn new_id(prefix: &str) -> String {
@@ -465,6 +511,7 @@ fn is_valid_key(key: &str) -> bool {
 pub fn validate(schema: &Schema) -> Result<(), ServiceError> {
     let invalid = |message: String| Err(ServiceError::InvalidSchema(message));
     let mut slugs = BTreeSet::new();
+    let mut hubspot_type_ids = BTreeSet::new();
     for object_type in &schema.object_types {
         if !is_valid_slug(&object_type.slug) {
             return invalid(format!(
@@ -474,6 +521,14 @@ pub fn validate(schema: &Schema) -> Result<(), ServiceError> {
         }
         if !slugs.insert(object_type.slug.as_str()) {
             return invalid(format!("object type {:?} is declared twice", object_type.slug));
+        }
+        if let Some(type_id) = object_type.names.get(HUBSPOT_TYPE_ID)
+            && !hubspot_type_ids.insert(type_id.as_str())
+        {
+            return invalid(format!(
+                "HubSpot objectTypeId {type_id:?} of {:?} is given to another object type too",
+                object_type.slug
+            ));
         }
         let mut keys = BTreeSet::new();
         for field in &object_type.fields {

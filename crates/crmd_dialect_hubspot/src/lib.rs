@@ -1,0 +1,39 @@
+//! The HubSpot dialect: HubSpot's CRM v3 objects API (`/crm/v3/objects/...`) over crmd's
+//! engine, so that HubSpot's official SDKs work against crmd by changing only their base
+//! URL.
+//!
+//! Covered: the objects API (get, list with `limit` and `after`, create, update, archive,
+//! with `properties`, `propertiesWithHistory`, `archived` and `idProperty`) and the batch
+//! API (read, create, update, upsert, archive) for contacts, companies, deals, notes,
+//! tasks, meetings and custom objects (by name, `2-<n>` objectTypeId or fully qualified
+//! name). Keys are crmd keys sent as `Authorization: Bearer`; a 403 names HubSpot's scopes.
+//! Property values are strings, encoded as HubSpot encodes them; compound crmd values are
+//! split into HubSpot's properties (`firstname` + `lastname`, `address` … `country`).
+//!
+//! Left out, answering 501: search, merge, GDPR delete, the properties, schemas and
+//! pipelines APIs, and associations (v3 and v4, and `associations` on object reads and
+//! writes, which answer 400). HubSpot types crmd has no model for (tickets, calls,
+//! products…) answer 501 naming the type.
+//! `docs/dialects/hubspot.md` lists every endpoint and every choice made where HubSpot
+//! documents no behaviour.
+
+mod convert;
+mod error;
+mod handlers;
+mod object_types;
+mod properties;
+mod resources;
+mod routes;
+mod scopes;
+mod wire;
+
+pub use routes::route_table;
+pub use scopes::crmd_permissions;
+
+use crmd_http::AppState;
+use std::sync::Arc;
+
+/// Every HubSpot route of the dialect, to merge into crmd's router.
+pub fn router() -> axum::Router<Arc<AppState>> {
+    routes::router()
+}

@@ -1,0 +1,167 @@
+//! The whole URL table of the dialect.
+//!
+//! Every object type shares one set of routes under `/crm/v3/objects/{object_type}`;
+//! static segments (`batch`, `search`, `merge`) take precedence over `{object_id}`.
+//! HubSpot APIs crmd does not serve yet answer 501; any other path under `/crm`,
+//! `/crm-object-schemas` answers a JSON 404.
+
+use crate::handlers::{batch, objects, unsupported};
+use axum::Router;
+use axum::extract::OriginalUri;
+use axum::handler::Handler;
+use axum::routing::{MethodFilter, MethodRouter, any, on};
+use crmd_http::AppState;
+use http::Method;
+use std::sync::Arc;
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    summary: &'static str,
+    handler: MethodRouter<Arc<AppState>>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, summary: &'static str, handler: H) -> Route
+where
+    H: Handler<T, Arc<AppState>>,
+    T: 'static,
+{
+    // The table uses GET, POST, PATCH, PUT and DELETE only, which all have a filter.
+    let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+    Route {
+        method,
+        path,
+        summary,
+        handler: on(filter, handler),
+    }
+}
+
+const OBJECTS: &str = "/crm/v3/objects/{object_type}";
+const OBJECT: &str = "/crm/v3/objects/{object_type}/{object_id}";
+
+fn table() -> Vec<Route> {
+    use Method as M;
+    let later = "501 not implemented yet";
+    vec![
+        route(
+            M::GET,
+            OBJECTS,
+            "list (limit, after, properties, propertiesWithHistory, archived)",
+            objects::list,
+        ),
+        route(M::POST, OBJECTS, "create", objects::create),
+        route(
+            M::GET,
+            OBJECT,
+            "get (properties, propertiesWithHistory, archived, idProperty)",
+            objects::get,
+        ),
+        route(M::PATCH, OBJECT, "update (idProperty)", objects::update),
+        route(M::DELETE, OBJECT, "archive (to the trash)", objects::archive),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/batch/read",
+            "batch read (archived)",
+            batch::read,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/batch/create",
+            "batch create",
+            batch::create,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/batch/update",
+            "batch update",
+            batch::update,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/batch/upsert",
+            "batch upsert by a unique property",
+            batch::upsert,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/batch/archive",
+            "batch archive",
+            batch::archive,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/search",
+            later,
+            unsupported::not_implemented,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/{object_type}/merge",
+            later,
+            unsupported::not_implemented,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/objects/contacts/gdpr-delete",
+            later,
+            unsupported::not_implemented,
+        ),
+    ]
+}
+
+/// HubSpot APIs crmd does not serve yet: every path under these prefixes answers 501.
+const LATER_PREFIXES: [&str; 6] = [
+    "/crm/v3/properties",
+    "/crm/v3/schemas",
+    "/crm-object-schemas/v3/schemas",
+    "/crm/v3/pipelines",
+    "/crm/v3/associations",
+    "/crm/v4",
+];
+
+/// Every registered route as `METHOD path  summary`, for documentation and snapshots.
+pub fn route_table() -> Vec<String> {
+    let mut lines: Vec<String> = table()
+        .into_iter()
+        .map(|route| format!("{} {}  {}", route.method, route.path, route.summary))
+        .collect();
+    lines.extend(
+        LATER_PREFIXES
+            .iter()
+            .map(|prefix| format!("ANY {prefix}/…  501 not implemented yet")),
+    );
+    lines
+}
+
+/// The dialect's router. Each path gets one method router, whose fallback answers 405.
+pub(crate) fn router() -> Router<Arc<AppState>> {
+    /// A path with the methods it takes and their merged handler.
+    type PathRoutes = (&'static str, Vec<Method>, MethodRouter<Arc<AppState>>);
+    let mut paths: Vec<PathRoutes> = Vec::new();
+    for route in table() {
+        match paths.iter_mut().find(|(path, _, _)| *path == route.path) {
+            Some((_, methods, handler)) => {
+                methods.push(route.method);
+                *handler = std::mem::take(handler).merge(route.handler);
+            }
+            None => paths.push((route.path, vec![route.method], route.handler)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, methods, handler) in paths {
+        let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+        let handler = handler.fallback(move |caller, method, uri: OriginalUri| {
+            unsupported::method_not_allowed(caller, method, uri, allow.clone())
+        });
+        router = router.route(path, handler);
+    }
+    for prefix in LATER_PREFIXES {
+        router = router
+            .route(prefix, any(unsupported::not_implemented))
+            .route(&format!("{prefix}/{{*rest}}"), any(unsupported::not_implemented));
+    }
+    router
+        .route("/crm", any(unsupported::fallback))
+        .route("/crm/{*rest}", any(unsupported::fallback))
+        .route("/crm-object-schemas/{*rest}", any(unsupported::fallback))
+}

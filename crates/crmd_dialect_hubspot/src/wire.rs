@@ -1,0 +1,133 @@
+//! HubSpot's JSON shapes, named and cased as HubSpot's SDK models them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `SimplePublicObject` and `SimplePublicObjectWithAssociations` (batch upsert adds `new`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SimplePublicObject {
+    pub(crate) id: String,
+    pub(crate) properties: BTreeMap<String, Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) properties_with_history: Option<BTreeMap<String, Vec<ValueWithTimestamp>>>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) archived: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) archived_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) object_write_trace_id: Option<String>,
+    /// Batch upsert only: whether the input created the record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) new: Option<bool>,
+}
+
+/// One past value of a property.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ValueWithTimestamp {
+    pub(crate) value: String,
+    pub(crate) timestamp: String,
+    pub(crate) source_type: &'static str,
+}
+
+/// A list page; `paging` only when there is a next page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Collection {
+    pub(crate) results: Vec<SimplePublicObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) paging: Option<Paging>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Paging {
+    pub(crate) next: NextPage,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct NextPage {
+    pub(crate) after: String,
+}
+
+/// `BatchResponseSimplePublicObject` and its `…WithErrors` form.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchResponse {
+    pub(crate) status: &'static str,
+    pub(crate) results: Vec<SimplePublicObject>,
+    pub(crate) started_at: String,
+    pub(crate) completed_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) num_errors: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) errors: Option<Vec<StandardError>>,
+}
+
+/// One failed group of batch inputs.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StandardError {
+    pub(crate) status: &'static str,
+    pub(crate) category: &'static str,
+    pub(crate) message: String,
+    pub(crate) context: BTreeMap<String, Vec<String>>,
+    pub(crate) errors: Vec<ErrorDetail>,
+    pub(crate) links: BTreeMap<String, String>,
+}
+
+/// The error body of every failed request.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorBody {
+    pub(crate) status: &'static str,
+    pub(crate) message: String,
+    pub(crate) correlation_id: String,
+    pub(crate) category: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) errors: Vec<ErrorDetail>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) context: BTreeMap<String, Vec<String>>,
+}
+
+/// `ErrorDetail`: one problem of an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ErrorDetail {
+    pub(crate) message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) r#in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) context: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// `SimplePublicObjectInputForCreate` and `SimplePublicObjectInput`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ObjectInput {
+    #[serde(default)]
+    pub(crate) properties: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    pub(crate) associations: Option<Vec<serde_json::Value>>,
+    /// Batch inputs: the record id, or a unique value with `idProperty`.
+    #[serde(default)]
+    pub(crate) id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) id_property: Option<String>,
+    #[serde(default)]
+    pub(crate) object_write_trace_id: Option<String>,
+}
+
+/// The body of every batch endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct BatchInput {
+    pub(crate) inputs: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) properties: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) properties_with_history: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) id_property: Option<String>,
+}

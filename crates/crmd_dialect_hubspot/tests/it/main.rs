@@ -1,0 +1,8 @@
+//! HTTP tests of the HubSpot dialect through crmd's whole router, in process.
+
+mod support;
+
+mod batch;
+mod errors;
+mod objects;
+mod routes;
