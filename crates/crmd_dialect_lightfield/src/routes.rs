@@ -26,15 +26,16 @@ pub(crate) enum CollectionKind {
     Custom,
 }
 
-/// Standard types served by this dialect: Lightfield's plural path and crmd's slug.
-const STANDARD_TYPES: [(&str, &str); 3] = [
-    ("accounts", "account"),
-    ("contacts", "contact"),
-    ("opportunities", "opportunity"),
+/// Standard record types at fixed paths: Lightfield's plural, crmd's slug, and whether the
+/// type has merge and field history (notes, tasks and meetings have neither).
+const RECORD_TYPES: [(&str, &str, bool); 6] = [
+    ("accounts", "account", true),
+    ("contacts", "contact", true),
+    ("opportunities", "opportunity", true),
+    ("notes", "note", false),
+    ("tasks", "task", false),
+    ("meetings", "meeting", false),
 ];
-
-/// Activity types: the record routes without merge and field history.
-const ACTIVITY_TYPES: [(&str, &str); 3] = [("notes", "note"), ("tasks", "task"), ("meetings", "meeting")];
 
 /// Lightfield resources crmd does not serve yet; any path under them answers 501.
 pub(crate) const UNSUPPORTED_RESOURCES: &[&str] = &[
@@ -87,7 +88,7 @@ fn table() -> Vec<Route> {
         "describe the calling key",
         auth::validate,
     )];
-    for (plural, slug) in STANDARD_TYPES {
+    for (plural, slug, has_merge_and_history) in RECORD_TYPES {
         let standard = CollectionKind::Standard { slug, plural };
         let base = format!("/v1/{plural}");
         let record = format!("{base}/{{id}}");
@@ -107,52 +108,19 @@ fn table() -> Vec<Route> {
                 definitions::definitions,
             )
             .of(standard),
-            route(
-                M::POST,
-                format!("{base}/merge"),
-                "merge two records",
-                merge::merge,
-            )
-            .of(standard),
-            route(M::GET, &record, "retrieve", records::retrieve).of(standard),
-            route(M::POST, &record, "update", records::update).of(standard),
-            route(M::DELETE, &record, "move to the trash", records::delete).of(standard),
-            route(
-                M::POST,
-                format!("{record}/restore"),
-                "restore from the trash",
-                records::restore,
-            )
-            .of(standard),
-            route(
-                M::GET,
-                format!("{record}/fields/{{field_key}}/history"),
-                "field history",
-                history::field_history,
-            )
-            .of(standard),
         ]);
-    }
-    for (plural, slug) in ACTIVITY_TYPES {
-        let standard = CollectionKind::Standard { slug, plural };
-        let base = format!("/v1/{plural}");
-        let record = format!("{base}/{{id}}");
+        if has_merge_and_history {
+            routes.push(
+                route(
+                    M::POST,
+                    format!("{base}/merge"),
+                    "merge two records",
+                    merge::merge,
+                )
+                .of(standard),
+            );
+        }
         routes.extend([
-            route(M::POST, &base, "create", records::create).of(standard),
-            route(
-                M::GET,
-                &base,
-                "list (limit, offset, status, filters)",
-                records::list,
-            )
-            .of(standard),
-            route(
-                M::GET,
-                format!("{base}/definitions"),
-                "field and relationship definitions",
-                definitions::definitions,
-            )
-            .of(standard),
             route(M::GET, &record, "retrieve", records::retrieve).of(standard),
             route(M::POST, &record, "update", records::update).of(standard),
             route(M::DELETE, &record, "move to the trash", records::delete).of(standard),
@@ -164,6 +132,17 @@ fn table() -> Vec<Route> {
             )
             .of(standard),
         ]);
+        if has_merge_and_history {
+            routes.push(
+                route(
+                    M::GET,
+                    format!("{record}/fields/{{field_key}}/history"),
+                    "field history",
+                    history::field_history,
+                )
+                .of(standard),
+            );
+        }
     }
     let list = CollectionKind::Standard {
         slug: "list",
