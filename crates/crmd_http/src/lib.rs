@@ -4,7 +4,10 @@
 //!
 //! Error bodies are not rendered here: each dialect renders errors in its vendor's shape.
 
+mod body;
 pub mod rate_limit;
+
+pub use body::{JsonBodyError, is_json_media_type, read_json_body};
 
 use axum::Router;
 use axum::extract::Request;

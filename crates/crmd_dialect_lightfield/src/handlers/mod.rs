@@ -16,10 +16,9 @@ pub(crate) mod unsupported;
 use crate::error::ApiError;
 use crate::resources::Resource;
 use crate::routes::CollectionKind;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use crmd_core::{ErrorCode, RecordId};
-use crmd_http::AppState;
+use crmd_http::{AppState, JsonBodyError};
 use crmd_service::{Actor, TypeRef};
 use http::HeaderMap;
 use http::request::Parts;
@@ -203,62 +202,19 @@ impl FromRequest<Arc<AppState>> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &Arc<AppState>) -> Result<JsonBody, ApiError> {
-        let limit = state.max_body_bytes;
-        let too_large = || {
-            ApiError::with_status(
-                http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the request body exceeds the limit of {limit} bytes"),
-            )
-        };
-        let (parts, body) = request.into_parts();
-        if parts.extensions.get::<crmd_http::BodyTooLarge>().is_some() {
-            return Err(too_large());
-        }
-        let declared_length = parts
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        if declared_length.is_some_and(|length| length > limit as u64) {
-            return Err(too_large());
-        }
-        // Reading fails when the body outgrows the limit; any other failure means the
-        // client went away and will not read the answer.
-        let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(JsonBody(None));
-        }
-        let content_type = parts
-            .headers
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok());
-        if !content_type.is_some_and(is_json_media_type) {
-            let declared = content_type.map_or_else(|| "none".to_owned(), |value| format!("{value:?}"));
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                format!(
-                    "the request body must be JSON with Content-Type: application/json; got Content-Type {declared}"
+        crmd_http::read_json_body(request, state.max_body_bytes)
+            .await
+            .map(JsonBody)
+            .map_err(|error| match &error {
+                JsonBodyError::TooLarge { .. } => ApiError::with_status(
+                    http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    error.message(),
                 ),
-            ));
-        }
-        serde_json::from_slice(&bytes)
-            .map(|json| JsonBody(Some(json)))
-            .map_err(|error| {
-                ApiError::bad_request(format!("the request body is not valid JSON: {error}"))
-                    .code("invalid_json")
+                JsonBodyError::NotJson { .. } => {
+                    ApiError::new(ErrorCode::UnsupportedMediaType, error.message())
+                }
+                JsonBodyError::Invalid(_) => ApiError::bad_request(error.message()).code("invalid_json"),
             })
     }
-}
-
-/// `application/json`, or any `+json` type, with or without parameters.
-fn is_json_media_type(content_type: &str) -> bool {
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    media_type == "application/json"
-        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
 }
