@@ -840,6 +840,9 @@ fn merge_options(value: Json) -> Result<bool, ApiError> {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crmd_core::{Address, FullName, Timestamp};

@@ -12,6 +12,7 @@ mod idempotency;
 mod merge;
 mod paging;
 mod pipelines;
+mod properties;
 mod rate_limits;
 mod records;
 mod routes;
