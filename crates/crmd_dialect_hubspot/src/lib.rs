@@ -17,6 +17,7 @@
 //! `docs/dialects/hubspot.md` lists every endpoint and every choice made where HubSpot
 //! documents no behaviour.
 
+mod associations;
 mod convert;
 mod error;
 mod handlers;
