@@ -72,6 +72,7 @@ pub(crate) fn object(catalog: &Catalog, record: &Record, selection: &Selection) 
         archived_at: record.trashed_at.map(|moment| moment.to_rfc3339()),
         object_write_trace_id: None,
         new: None,
+        associations: None,
     }
 }
 

@@ -10,13 +10,16 @@
 //! Property values are strings, encoded as HubSpot encodes them; compound crmd values are
 //! split into HubSpot's properties (`firstname` + `lastname`, `address` … `country`).
 //!
+//! Associations: `associations` on creates and reads, and the v4 record, batch and labels
+//! endpoints, over crmd's relationships (`associations.rs` maps HubSpot's typeIds).
+//!
 //! Left out, answering 501: search, merge, GDPR delete, the properties, schemas and
-//! pipelines APIs, and associations (v3 and v4, and `associations` on object reads and
-//! writes, which answer 400). HubSpot types crmd has no model for (tickets, calls,
+//! pipelines APIs, v3 associations and changes to association labels. HubSpot types crmd has no model for (tickets, calls,
 //! products…) answer 501 naming the type.
 //! `docs/dialects/hubspot.md` lists every endpoint and every choice made where HubSpot
 //! documents no behaviour.
 
+mod associations;
 mod convert;
 mod error;
 mod handlers;

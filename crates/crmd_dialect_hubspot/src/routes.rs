@@ -2,10 +2,11 @@
 //!
 //! Every object type shares one set of routes under `/crm/v3/objects/{object_type}`;
 //! static segments (`batch`, `search`, `merge`) take precedence over `{object_id}`.
+//! Associations are under `/crm/v4/objects/…/associations` and `/crm/v4/associations`.
 //! HubSpot APIs crmd does not serve yet answer 501; any other path under `/crm`,
 //! `/crm-object-schemas` answers a JSON 404.
 
-use crate::handlers::{batch, objects, unsupported};
+use crate::handlers::{associations, batch, objects, unsupported};
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::handler::Handler;
@@ -38,6 +39,9 @@ where
 
 const OBJECTS: &str = "/crm/v3/objects/{object_type}";
 const OBJECT: &str = "/crm/v3/objects/{object_type}/{object_id}";
+const LABELS: &str = "/crm/v4/associations/{object_type}/{to_object_type}/labels";
+const RECORD_ASSOCIATION: &str =
+    "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}";
 
 fn table() -> Vec<Route> {
     use Method as M;
@@ -105,6 +109,78 @@ fn table() -> Vec<Route> {
             "/crm/v3/objects/contacts/gdpr-delete",
             later,
             unsupported::not_implemented,
+        ),
+        route(
+            M::GET,
+            "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}",
+            "associated records (limit, after)",
+            associations::list,
+        ),
+        route(
+            M::PUT,
+            "/crm/v4/objects/{object_type}/{object_id}/associations/default/{to_object_type}/{to_object_id}",
+            "associate with the default type",
+            associations::put_default,
+        ),
+        route(
+            M::PUT,
+            RECORD_ASSOCIATION,
+            "associate with the listed types",
+            associations::put,
+        ),
+        route(
+            M::DELETE,
+            RECORD_ASSOCIATION,
+            "remove every association of the pair",
+            associations::delete,
+        ),
+        route(
+            M::POST,
+            "/crm/v4/associations/{object_type}/{to_object_type}/batch/read",
+            "batch read associations",
+            associations::batch_read,
+        ),
+        route(
+            M::POST,
+            "/crm/v4/associations/{object_type}/{to_object_type}/batch/create",
+            "batch associate with types",
+            associations::batch_create,
+        ),
+        route(
+            M::POST,
+            "/crm/v4/associations/{object_type}/{to_object_type}/batch/associate/default",
+            "batch associate with the default type",
+            associations::batch_default,
+        ),
+        route(
+            M::POST,
+            "/crm/v4/associations/{object_type}/{to_object_type}/batch/archive",
+            "batch remove every association of each pair",
+            associations::batch_archive,
+        ),
+        route(
+            M::GET,
+            LABELS,
+            "association types of the pair",
+            associations::labels,
+        ),
+        route(
+            M::POST,
+            LABELS,
+            "501: labels are schema relationships",
+            associations::labels_unsupported,
+        ),
+        route(
+            M::PUT,
+            LABELS,
+            "501: labels are schema relationships",
+            associations::labels_unsupported,
+        ),
+        route(
+            M::DELETE,
+            "/crm/v4/associations/{object_type}/{to_object_type}/labels/{type_id}",
+            "501: labels are schema relationships",
+            associations::labels_unsupported,
         ),
     ]
 }

@@ -21,6 +21,130 @@ pub(crate) struct SimplePublicObject {
     /// Batch upsert only: whether the input created the record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) new: Option<bool>,
+    /// Reads with `associations`: the associated ids by requested type name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) associations: Option<BTreeMap<String, AssociatedIds>>,
+}
+
+/// The associated records of one type embedded in an object read.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociatedIds {
+    pub(crate) results: Vec<AssociatedId>,
+}
+
+/// One (record, association type) pair of an embedded read; `type` is the v3 name.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociatedId {
+    pub(crate) id: String,
+    pub(crate) r#type: String,
+}
+
+/// `AssociationSpec`: one association type of a write.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct AssociationSpec {
+    pub(crate) association_category: String,
+    /// A number; the SDKs send one, raw callers sometimes a string.
+    pub(crate) association_type_id: serde_json::Value,
+}
+
+/// A record reference `{"id": "…"}`; the id may arrive as a number or a string.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObjectRef {
+    pub(crate) id: serde_json::Value,
+}
+
+/// One association of a create: `{"to": {"id"}, "types": [...]}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AssociationInput {
+    pub(crate) to: ObjectRef,
+    pub(crate) types: Vec<AssociationSpec>,
+}
+
+/// `MultiAssociatedObjectWithLabel`: one associated record with every type linking it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssociatedObject {
+    pub(crate) to_object_id: u64,
+    pub(crate) association_types: Vec<AssociationTypeOut>,
+}
+
+/// `AssociationSpecWithLabel`, also the items of the labels API.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssociationTypeOut {
+    pub(crate) category: &'static str,
+    pub(crate) type_id: u64,
+    pub(crate) label: Option<String>,
+}
+
+/// The v4 list of a record's associations of one type.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociatedCollection {
+    pub(crate) results: Vec<AssociatedObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) paging: Option<Paging>,
+}
+
+/// `LabelsBetweenObjectPair`: the answer of a labelled association write.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LabelsBetweenObjectPair {
+    pub(crate) from_object_type_id: String,
+    pub(crate) from_object_id: u64,
+    pub(crate) to_object_type_id: String,
+    pub(crate) to_object_id: u64,
+    pub(crate) labels: Vec<String>,
+}
+
+/// `PublicDefaultAssociation`: one direction of a default association.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DefaultAssociation {
+    pub(crate) from: IdOut,
+    pub(crate) to: IdOut,
+    pub(crate) association_spec: AssociationSpecOut,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssociationSpecOut {
+    pub(crate) association_category: &'static str,
+    pub(crate) association_type_id: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct IdOut {
+    pub(crate) id: String,
+}
+
+/// A batch answer of the associations API; `T` is the result type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssociationBatch<T> {
+    pub(crate) status: &'static str,
+    pub(crate) results: Vec<T>,
+    pub(crate) started_at: String,
+    pub(crate) completed_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) num_errors: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) errors: Option<Vec<StandardError>>,
+}
+
+/// One result of a v4 batch read: a from-record and its associated records.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociationsOf {
+    pub(crate) from: IdOut,
+    pub(crate) to: Vec<AssociatedObject>,
+}
+
+/// The labels of a pair of object types.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociationLabels {
+    pub(crate) results: Vec<AssociationTypeOut>,
 }
 
 /// One past value of a property.

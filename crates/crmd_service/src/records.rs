@@ -57,8 +57,8 @@ pub struct RecordInput {
     pub fields: Vec<(String, FieldInput)>,
     pub relationships: Vec<RelationshipInput>,
     /// Links the server makes on create on the caller's behalf (the author of a note),
-    /// by relationship key. Read-only relationships are allowed here; a key the request
-    /// also names keeps the request's ids.
+    /// by relationship key, several ids for one key in order. Read-only relationships are
+    /// allowed here; a key the request also names keeps the request's ids.
     pub server_links: Vec<(String, RecordId)>,
 }
 
@@ -192,6 +192,7 @@ impl Crm {
                 .or_default()
                 .extend(ids.iter().copied());
         }
+        let mut server_links: BTreeMap<String, Vec<RecordId>> = BTreeMap::new();
         for (key, id) in input.server_links {
             if object_type
                 .schema()
@@ -203,7 +204,13 @@ impl Crm {
                     key,
                 });
             }
-            record.relationships.entry(key).or_insert_with(|| vec![id]);
+            let ids = server_links.entry(key).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for (key, ids) in server_links {
+            record.relationships.entry(key).or_insert(ids);
         }
         for side in object_type.schema().relationships_of(&object_type.slug) {
             if side.end().is_required && record.relationships.get(side.key()).is_none_or(Vec::is_empty) {

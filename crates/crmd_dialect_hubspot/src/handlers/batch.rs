@@ -182,18 +182,13 @@ pub(crate) async fn create(
         .enumerate()
         .map(|(index, item)| object_input(index, item))
         .collect::<Result<Vec<_>, _>>()?;
-    if items
-        .iter()
-        .any(|item| item.associations.as_ref().is_some_and(|list| !list.is_empty()))
-    {
-        return Err(super::associations_unsupported());
-    }
     let mut results = Vec::new();
     let mut failures = Vec::new();
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let properties = item.properties.clone().unwrap_or_default();
-        match create_one(&state, &target, &properties).await {
+        let links = item.associations.clone().unwrap_or_default();
+        match create_one(&state, &target, &properties, &links).await {
             Ok(mut object) => {
                 object.object_write_trace_id = item.object_write_trace_id.clone();
                 results.push(object);
@@ -240,7 +235,7 @@ pub(crate) async fn update(
         let item = object_input(index, item)?;
         let id = id_text(index, item.id.as_ref())?;
         if item.associations.is_some() {
-            return Err(super::associations_unsupported());
+            return Err(super::associations_on_update());
         }
         items.push((id, item));
     }
@@ -292,7 +287,7 @@ pub(crate) async fn upsert(
             })?;
         unique_field_key(&target, &id_property)?;
         if item.associations.is_some() {
-            return Err(super::associations_unsupported());
+            return Err(super::associations_on_update());
         }
         items.push((id, id_property, item));
     }
@@ -314,7 +309,7 @@ pub(crate) async fn upsert(
                 properties
                     .entry(id_property.clone())
                     .or_insert_with(|| serde_json::Value::String(id.clone()));
-                create_one(&state, &target, &properties)
+                create_one(&state, &target, &properties, &[])
                     .await
                     .map(|object| (object, true))
             }

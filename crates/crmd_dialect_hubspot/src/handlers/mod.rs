@@ -4,6 +4,7 @@
 //! named by `{objectType}`, the query parameters, the body. The extractors here perform
 //! them and answer HubSpot's error shape when one fails.
 
+pub(crate) mod associations;
 pub(crate) mod batch;
 pub(crate) mod objects;
 pub(crate) mod unsupported;
@@ -141,20 +142,12 @@ impl ObjectQuery {
         }
         Ok(parsed)
     }
-
-    /// `associations` is not served yet: asking for any is a clear 400 rather than a read
-    /// that silently leaves them out.
-    pub(crate) fn refuse_associations(&self) -> Result<(), ApiError> {
-        match &self.associations {
-            Some(types) if !types.is_empty() => Err(associations_unsupported()),
-            Some(_) | None => Ok(()),
-        }
-    }
 }
 
-pub(crate) fn associations_unsupported() -> ApiError {
+/// `associations` on an update: HubSpot takes them on creates only.
+pub(crate) fn associations_on_update() -> ApiError {
     ApiError::validation(
-        "associations are not supported by this crmd version yet: read and write them once the associations API lands",
+        "associations are taken on creates only: change an existing record's associations with the v4 associations API",
     )
     .context("parameter", ["associations".to_owned()])
 }

@@ -1,7 +1,7 @@
 //! The objects API (`/crm/v3/objects/{objectType}…`): get, list, create, update, archive.
 
 use super::{
-    JsonBody, ObjectQuery, ObjectTypeTarget, add_history, associations_unsupported, find_record,
+    JsonBody, ObjectQuery, ObjectTypeTarget, add_history, associations, associations_on_update, find_record,
     object_not_found, parse_body, parse_record_id,
 };
 use crate::convert::{self, Selection};
@@ -32,12 +32,16 @@ pub(crate) async fn get(
 ) -> Result<Json<wire::SimplePublicObject>, ApiError> {
     target.authorize(&state, Action::Read)?;
     let query = ObjectQuery::parse(query.as_deref())?;
-    query.refuse_associations()?;
     let id = target.param("object_id").to_owned();
     let record = find_record(&state, &target, &id, query.id_property.as_deref(), query.archived)
         .await?
         .ok_or_else(|| object_not_found(&id))?;
     let mut object = convert::object(&target.catalog, &record, &Selection::from_names(query.properties));
+    object.associations = associations::embed(
+        &target,
+        &record,
+        query.associations.as_deref().unwrap_or_default(),
+    );
     if let Some(names) = &query.properties_with_history {
         add_history(&state, &target, &record, names, &mut object).await?;
     }
@@ -53,7 +57,6 @@ pub(crate) async fn list(
 ) -> Result<Json<wire::Collection>, ApiError> {
     target.authorize(&state, Action::Read)?;
     let query = ObjectQuery::parse(query.as_deref())?;
-    query.refuse_associations()?;
     let max_limit = if query.properties_with_history.is_some() {
         MAX_LIMIT_WITH_HISTORY
     } else {
@@ -108,6 +111,8 @@ pub(crate) async fn list(
     let mut results = Vec::with_capacity(page.records.len());
     for record in &page.records {
         let mut object = convert::object(&target.catalog, record, &selection);
+        object.associations =
+            associations::embed(&target, record, query.associations.as_deref().unwrap_or_default());
         if let Some(names) = &query.properties_with_history {
             add_history(&state, &target, record, names, &mut object).await?;
         }
@@ -132,20 +137,14 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     target.authorize(&state, Action::Create)?;
     let input: wire::ObjectInput = parse_body(body)?;
-    if input
-        .associations
-        .as_ref()
-        .is_some_and(|associations| !associations.is_empty())
-    {
-        return Err(associations_unsupported());
-    }
     if input.id.is_some() || input.id_property.is_some() {
         return Err(ApiError::validation(
             "a create takes properties and associations only; to write by a unique value, use batch/upsert",
         ));
     }
     let properties = input.properties.unwrap_or_default();
-    let object = create_one(&state, &target, &properties).await?;
+    let links = input.associations.unwrap_or_default();
+    let object = create_one(&state, &target, &properties, &links).await?;
     Ok((StatusCode::CREATED, Json(object)).into_response())
 }
 
@@ -154,14 +153,24 @@ pub(crate) async fn create_one(
     state: &AppState,
     target: &ObjectTypeTarget,
     properties: &serde_json::Map<String, serde_json::Value>,
+    links: &[serde_json::Value],
 ) -> Result<wire::SimplePublicObject, ApiError> {
     let mut input = convert::record_input(&target.catalog, properties, None)?;
     resources::prepare_create(target.object_type(), &mut input);
+    associations::create_links(target.object_type(), links, &mut input)?;
     let record = state
         .crm
         .create_record(&target.actor, target.object_type(), input)
         .await
-        .map_err(|error| target.error(error))?;
+        .map_err(|error| {
+            if let crmd_service::ServiceError::RelatedMissing { id, .. }
+            | crmd_service::ServiceError::RelatedTrashed { id, .. } = &error
+            {
+                associations::invalid_object_ids(vec![id.to_string()])
+            } else {
+                target.error(error)
+            }
+        })?;
     Ok(convert::object(&target.catalog, &record, &Selection::Set))
 }
 
@@ -176,7 +185,7 @@ pub(crate) async fn update(
     let query = ObjectQuery::parse(query.as_deref())?;
     let input: wire::ObjectInput = parse_body(body)?;
     if input.associations.is_some() {
-        return Err(associations_unsupported());
+        return Err(associations_on_update());
     }
     let properties = input.properties.unwrap_or_default();
     let id = target.param("object_id").to_owned();

@@ -77,7 +77,13 @@ async fn requests_crmd_cannot_serve_say_so() {
                 .send(Method::PUT, "/crm/v3/objects/contacts/1", None, &[])
                 .await,
         ),
-        error_line(&hs.get("/crm/v3/objects/contacts?associations=companies").await),
+        error_line(
+            &hs.patch(
+                "/crm/v3/objects/contacts/1",
+                json!({"properties": {"email": "a@x.io"}, "associations": []}),
+            )
+            .await,
+        ),
         error_line(
             &hs.post(
                 "/crm/v3/objects/deals",
@@ -103,7 +109,7 @@ async fn requests_crmd_cannot_serve_say_so() {
             "501 NOT_IMPLEMENTED: GET /crm/v3/properties/contacts is not supported by this crmd version",
             "404 OBJECT_NOT_FOUND: resource not found",
             "405 VALIDATION_ERROR: PUT is not allowed on /crm/v3/objects/contacts/1; this endpoint takes GET, PATCH, DELETE",
-            "400 VALIDATION_ERROR: associations are not supported by this crmd version yet: read and write them once the associations API lands",
+            "400 VALIDATION_ERROR: associations are taken on creates only: change an existing record's associations with the v4 associations API",
             "400 VALIDATION_ERROR: Error creating DEAL. Some required associations were not set: an association to companies (\"$account\") is required.",
             "400 VALIDATION_ERROR: No properties found to update, please provide at least one.",
             "400 VALIDATION_ERROR: Unable to perform update/upsert by non-unique 0-2 property domain in portal ID 1",

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod associations;
 mod batch;
 mod errors;
 mod objects;
