@@ -4,13 +4,14 @@
 //!
 //! Covered: the objects API (get, list with `limit` and `after`, create, update, archive,
 //! with `properties`, `propertiesWithHistory`, `archived` and `idProperty`) and the batch
-//! API (read, create, update, upsert, archive) for contacts, companies, deals, notes,
+//! API (read, create, update, upsert, archive), and the search API (`filterGroups` with
+//! every operator, `query`, one sort, offset paging with `total`) for contacts, companies, deals, notes,
 //! tasks, meetings and custom objects (by name, `2-<n>` objectTypeId or fully qualified
 //! name). Keys are crmd keys sent as `Authorization: Bearer`; a 403 names HubSpot's scopes.
 //! Property values are strings, encoded as HubSpot encodes them; compound crmd values are
 //! split into HubSpot's properties (`firstname` + `lastname`, `address` … `country`).
 //!
-//! Left out, answering 501: search, merge, GDPR delete, the properties, schemas and
+//! Left out, answering 501: merge, GDPR delete, the properties, schemas and
 //! pipelines APIs, and associations (v3 and v4, and `associations` on object reads and
 //! writes, which answer 400). HubSpot types crmd has no model for (tickets, calls,
 //! products…) answer 501 naming the type.
@@ -19,6 +20,7 @@
 
 mod convert;
 mod error;
+mod filter;
 mod handlers;
 mod object_types;
 mod properties;

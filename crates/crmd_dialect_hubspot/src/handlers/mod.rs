@@ -6,6 +6,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod objects;
+pub(crate) mod search;
 pub(crate) mod unsupported;
 
 use crate::error::ApiError;

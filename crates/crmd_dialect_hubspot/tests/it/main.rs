@@ -6,3 +6,4 @@ mod batch;
 mod errors;
 mod objects;
 mod routes;
+mod search;
