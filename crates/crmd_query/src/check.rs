@@ -379,3 +379,94 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod search_and_part_tests {
+    use super::*;
+    use crate::filter::{Page, Trashed};
+    use crmd_core::{FieldConfig, FieldDef};
+    use std::collections::BTreeMap;
+
+    fn person() -> ObjectType {
+        let field = |key: &str, field_type| FieldDef {
+            id: format!("ad_{key}"),
+            key: key.into(),
+            label: key.into(),
+            description: None,
+            field_type,
+            config: FieldConfig::default(),
+            is_required: false,
+            is_unique: false,
+            is_read_only: false,
+            names: BTreeMap::new(),
+        };
+        ObjectType {
+            id: "ot_p".into(),
+            slug: "person".into(),
+            label: "Person".into(),
+            plural_label: "People".into(),
+            description: None,
+            is_standard: false,
+            display_field: Some("name".into()),
+            scope: "custom_objects".into(),
+            names: BTreeMap::new(),
+            fields: vec![
+                field("name", FieldType::FullName),
+                field("title", FieldType::Text),
+            ],
+        }
+    }
+
+    fn checked(filter: Filter) -> Result<(), QueryError> {
+        let object_type = person();
+        let schema = Schema {
+            version: 1,
+            object_types: vec![object_type.clone()],
+            relationships: vec![],
+        };
+        let query = Query {
+            filter: Some(filter),
+            sort: vec![],
+            page: Page::Offset { offset: 0, limit: 10 },
+            with_total: false,
+            trashed: Trashed::Exclude,
+        };
+        check(&schema, &object_type, &query, &Limits::default())
+    }
+
+    #[test]
+    fn search_keys_must_exist() {
+        let search = |keys: &[&str]| Filter::Search {
+            keys: keys.iter().map(|key| (*key).to_owned()).collect(),
+            text: "ada".into(),
+        };
+        assert_eq!(checked(search(&["name", "title"])), Ok(()));
+        assert!(matches!(
+            checked(search(&["name", "shoe"])),
+            Err(QueryError::UnknownField { key, .. }) if key == "shoe"
+        ));
+    }
+
+    #[test]
+    fn parts_suit_their_compound_type_only() {
+        let part = |key: &str, part| Filter::Cond {
+            target: Target::Part {
+                key: key.into(),
+                part,
+            },
+            op: Op::StartsWith("Ad".into()),
+        };
+        assert_eq!(checked(part("name", Part::FirstName)), Ok(()));
+        assert!(matches!(
+            checked(part("name", Part::City)),
+            Err(QueryError::UnsupportedOperator { op: "part", .. })
+        ));
+        assert!(matches!(
+            checked(part("title", Part::LastName)),
+            Err(QueryError::UnsupportedOperator {
+                field_type: "TEXT",
+                ..
+            })
+        ));
+    }
+}
