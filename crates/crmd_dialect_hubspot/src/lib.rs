@@ -4,7 +4,8 @@
 //!
 //! Covered: the objects API (get, list with `limit` and `after`, create, update, archive,
 //! with `properties`, `propertiesWithHistory`, `archived` and `idProperty`) and the batch
-//! API (read, create, update, upsert, archive) for contacts, companies, deals, notes,
+//! API (read, create, update, upsert, archive), and the search API (`filterGroups` with
+//! every operator, `query`, one sort, offset paging with `total`) for contacts, companies, deals, notes,
 //! tasks, meetings and custom objects (by name, `2-<n>` objectTypeId or fully qualified
 //! name). Keys are crmd keys sent as `Authorization: Bearer`; a 403 names HubSpot's scopes.
 //! Property values are strings, encoded as HubSpot encodes them; compound crmd values are
@@ -13,8 +14,8 @@
 //! Associations: `associations` on creates and reads, and the v4 record, batch and labels
 //! endpoints, over crmd's relationships (`associations.rs` maps HubSpot's typeIds).
 //!
-//! Left out, answering 501: search, merge, GDPR delete, the properties, schemas and
-//! pipelines APIs, v3 associations and changes to association labels. HubSpot types crmd has no model for (tickets, calls,
+//! Left out, answering 501: merge, GDPR delete, the properties, schemas and pipelines APIs,
+//! v3 associations and changes to association labels. HubSpot types crmd has no model for (tickets, calls,
 //! products…) answer 501 naming the type.
 //! `docs/dialects/hubspot.md` lists every endpoint and every choice made where HubSpot
 //! documents no behaviour.
@@ -22,6 +23,7 @@
 mod associations;
 mod convert;
 mod error;
+mod filter;
 mod handlers;
 mod object_types;
 mod properties;

@@ -6,7 +6,7 @@
 //! HubSpot APIs crmd does not serve yet answer 501; any other path under `/crm`,
 //! `/crm-object-schemas` answers a JSON 404.
 
-use crate::handlers::{associations, batch, objects, unsupported};
+use crate::handlers::{associations, batch, objects, search, unsupported};
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::handler::Handler;
@@ -95,8 +95,8 @@ fn table() -> Vec<Route> {
         route(
             M::POST,
             "/crm/v3/objects/{object_type}/search",
-            later,
-            unsupported::not_implemented,
+            "search (filterGroups, query, sorts, properties, limit, after)",
+            search::search,
         ),
         route(
             M::POST,

@@ -255,3 +255,54 @@ pub(crate) struct BatchInput {
     #[serde(default)]
     pub(crate) id_property: Option<String>,
 }
+
+/// `PublicObjectSearchRequest`. Every key is optional; unknown keys are ignored. `limit`
+/// and `after` take numbers or strings, and `sorts` objects or strings, hence `Json`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SearchRequest {
+    #[serde(default)]
+    pub(crate) query: Option<String>,
+    #[serde(default)]
+    pub(crate) filter_groups: Option<Vec<FilterGroup>>,
+    /// The top-level list of older guides: one more group.
+    #[serde(default)]
+    pub(crate) filters: Option<Vec<SearchFilter>>,
+    #[serde(default)]
+    pub(crate) sorts: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub(crate) properties: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) limit: Option<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct FilterGroup {
+    #[serde(default)]
+    pub(crate) filters: Vec<SearchFilter>,
+}
+
+/// `Filter`: `{propertyName, operator, value?, highValue?, values?}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SearchFilter {
+    pub(crate) property_name: String,
+    pub(crate) operator: String,
+    #[serde(default)]
+    pub(crate) value: Option<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) high_value: Option<serde_json::Value>,
+    #[serde(default)]
+    pub(crate) values: Option<Vec<serde_json::Value>>,
+}
+
+/// `CollectionResponseWithTotalSimplePublicObjectForwardPaging`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CollectionWithTotal {
+    pub(crate) total: u64,
+    pub(crate) results: Vec<SimplePublicObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) paging: Option<Paging>,
+}

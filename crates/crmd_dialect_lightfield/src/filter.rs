@@ -1089,7 +1089,9 @@ mod tests {
         match filter {
             Filter::Not(inner) => format!("not {}", op_name(inner)),
             Filter::Cond { op, .. } => format!("{op:?}").split('(').next().unwrap_or_default().to_owned(),
-            other @ (Filter::And(_) | Filter::Or(_) | Filter::Related { .. }) => format!("{other:?}"),
+            other @ (Filter::And(_) | Filter::Or(_) | Filter::Related { .. } | Filter::Search { .. }) => {
+                format!("{other:?}")
+            }
         }
     }
 

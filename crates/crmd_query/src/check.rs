@@ -1,7 +1,7 @@
 //! Checking a query against the schema before a store runs it.
 
 use crate::error::QueryError;
-use crate::filter::{Filter, Op, Query, RelatedOp, SortKey, Target};
+use crate::filter::{Filter, Op, Part, Query, RelatedOp, SortKey, Target};
 use crmd_core::{FieldType, ObjectType, Schema};
 
 /// Bounds on the size of a query.
@@ -87,6 +87,9 @@ pub fn check(
         });
     }
     for SortKey { target, .. } in &query.sort {
+        if let Target::Part { key, part } = target {
+            check_part(object_type, key, *part)?;
+        }
         if let Target::Field(key) = target {
             let field = object_type
                 .field(key)
@@ -111,6 +114,27 @@ fn unknown_field(object_type: &ObjectType, key: &str) -> QueryError {
     QueryError::UnknownField {
         object_type: object_type.slug.clone(),
         key: key.to_owned(),
+    }
+}
+
+/// A part target names a compound field of the part's kind.
+fn check_part(object_type: &ObjectType, key: &str, part: Part) -> Result<(), QueryError> {
+    let field = object_type
+        .field(key)
+        .ok_or_else(|| unknown_field(object_type, key))?;
+    let expected = if part.is_name_part() {
+        FieldType::FullName
+    } else {
+        FieldType::Address
+    };
+    if field.field_type == expected && !field.is_multiple() {
+        Ok(())
+    } else {
+        Err(QueryError::UnsupportedOperator {
+            key: key.to_owned(),
+            op: "part",
+            field_type: field.field_type.as_str(),
+        })
     }
 }
 
@@ -152,6 +176,18 @@ fn check_filter(
                     limit: limits.max_in_values as u64,
                 });
             }
+            if let Target::Part { key, part } = target {
+                check_part(object_type, key, *part)?;
+                return if operator_allowed(FieldType::Text, op) {
+                    Ok(())
+                } else {
+                    Err(QueryError::UnsupportedOperator {
+                        key: key.clone(),
+                        op: op_name(op),
+                        field_type: FieldType::Text.as_str(),
+                    })
+                };
+            }
             let Target::Field(key) = target else {
                 return Ok(());
             };
@@ -167,6 +203,21 @@ fn check_filter(
                     field_type: field.field_type.as_str(),
                 })
             }
+        }
+        Filter::Search { keys, .. } => {
+            *conditions += 1;
+            if *conditions > limits.max_conditions {
+                return Err(QueryError::TooLarge {
+                    what: "number of filters",
+                    limit: limits.max_conditions as u64,
+                });
+            }
+            for key in keys {
+                object_type
+                    .field(key)
+                    .ok_or_else(|| unknown_field(object_type, key))?;
+            }
+            Ok(())
         }
         Filter::Related { key, op } => {
             *conditions += 1;
@@ -326,5 +377,96 @@ mod tests {
                 )
             "#]],
         );
+    }
+}
+
+#[cfg(test)]
+mod search_and_part_tests {
+    use super::*;
+    use crate::filter::{Page, Trashed};
+    use crmd_core::{FieldConfig, FieldDef};
+    use std::collections::BTreeMap;
+
+    fn person() -> ObjectType {
+        let field = |key: &str, field_type| FieldDef {
+            id: format!("ad_{key}"),
+            key: key.into(),
+            label: key.into(),
+            description: None,
+            field_type,
+            config: FieldConfig::default(),
+            is_required: false,
+            is_unique: false,
+            is_read_only: false,
+            names: BTreeMap::new(),
+        };
+        ObjectType {
+            id: "ot_p".into(),
+            slug: "person".into(),
+            label: "Person".into(),
+            plural_label: "People".into(),
+            description: None,
+            is_standard: false,
+            display_field: Some("name".into()),
+            scope: "custom_objects".into(),
+            names: BTreeMap::new(),
+            fields: vec![
+                field("name", FieldType::FullName),
+                field("title", FieldType::Text),
+            ],
+        }
+    }
+
+    fn checked(filter: Filter) -> Result<(), QueryError> {
+        let object_type = person();
+        let schema = Schema {
+            version: 1,
+            object_types: vec![object_type.clone()],
+            relationships: vec![],
+        };
+        let query = Query {
+            filter: Some(filter),
+            sort: vec![],
+            page: Page::Offset { offset: 0, limit: 10 },
+            with_total: false,
+            trashed: Trashed::Exclude,
+        };
+        check(&schema, &object_type, &query, &Limits::default())
+    }
+
+    #[test]
+    fn search_keys_must_exist() {
+        let search = |keys: &[&str]| Filter::Search {
+            keys: keys.iter().map(|key| (*key).to_owned()).collect(),
+            text: "ada".into(),
+        };
+        assert_eq!(checked(search(&["name", "title"])), Ok(()));
+        assert!(matches!(
+            checked(search(&["name", "shoe"])),
+            Err(QueryError::UnknownField { key, .. }) if key == "shoe"
+        ));
+    }
+
+    #[test]
+    fn parts_suit_their_compound_type_only() {
+        let part = |key: &str, part| Filter::Cond {
+            target: Target::Part {
+                key: key.into(),
+                part,
+            },
+            op: Op::StartsWith("Ad".into()),
+        };
+        assert_eq!(checked(part("name", Part::FirstName)), Ok(()));
+        assert!(matches!(
+            checked(part("name", Part::City)),
+            Err(QueryError::UnsupportedOperator { op: "part", .. })
+        ));
+        assert!(matches!(
+            checked(part("title", Part::LastName)),
+            Err(QueryError::UnsupportedOperator {
+                field_type: "TEXT",
+                ..
+            })
+        ));
     }
 }

@@ -75,6 +75,31 @@ pub enum Target {
     Id,
     CreatedAt,
     UpdatedAt,
+    /// One part of a compound field's value (FULL_NAME or ADDRESS), compared as text.
+    Part {
+        key: String,
+        part: Part,
+    },
+}
+
+/// A part of a compound value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    FirstName,
+    LastName,
+    Street,
+    Street2,
+    City,
+    State,
+    PostalCode,
+    Country,
+}
+
+impl Part {
+    /// Whether the part belongs to FULL_NAME values (else to ADDRESS values).
+    pub fn is_name_part(self) -> bool {
+        matches!(self, Part::FirstName | Part::LastName)
+    }
 }
 
 /// A boolean tree of predicates.
@@ -92,6 +117,13 @@ pub enum Filter {
     Related {
         key: String,
         op: RelatedOp,
+    },
+    /// Full-text search: every word of `text` is the start of a word (case-insensitively) in
+    /// at least one of the fields `keys`; the words may be in different fields. Text with
+    /// no words matches every record; no keys match none.
+    Search {
+        keys: Vec<String>,
+        text: String,
     },
 }
 

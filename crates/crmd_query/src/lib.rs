@@ -13,4 +13,4 @@ mod filter;
 pub use check::{Limits, check, operator_allowed};
 pub use cursor::Cursor;
 pub use error::QueryError;
-pub use filter::{Filter, Op, Page, Query, RelatedOp, SortKey, Target, Trashed};
+pub use filter::{Filter, Op, Page, Part, Query, RelatedOp, SortKey, Target, Trashed};

@@ -138,6 +138,10 @@ pub(crate) const WORKSPACE_MIGRATIONS: &[Migration] = &[
         name: "20260702120000_merges",
         sql: include_str!("../migrations/workspace/20260702120000_merges.sql"),
     },
+    Migration {
+        name: "20260710000000_search_text",
+        sql: include_str!("../migrations/workspace/20260710000000_search_text.sql"),
+    },
 ];
 
 /// Applies the migrations that `_migrations` does not list yet, each in its own

@@ -119,6 +119,7 @@ fn drop_object_type(connection: &Connection, object_type_id: &str) -> StoreResul
         format!("DELETE FROM unique_values WHERE record_id IN ({ids})"),
         format!("DELETE FROM edges WHERE src IN ({ids})"),
         format!("DELETE FROM edges WHERE dst IN ({ids})"),
+        format!("DELETE FROM search_text WHERE rowid IN ({ids})"),
         "DELETE FROM records WHERE object_type_id = ?1".to_owned(),
     ] {
         connection.execute(&sql, [object_type_id]).store()?;

@@ -32,6 +32,11 @@ impl Layout {
         Ok(Layout { schema, types })
     }
 
+    /// Every object type's layout, in no particular order.
+    pub(crate) fn type_layouts(&self) -> impl Iterator<Item = &Arc<TypeLayout>> {
+        self.types.values()
+    }
+
     pub(crate) fn object_type(&self, slug: &str) -> Option<&Arc<TypeLayout>> {
         self.types.get(slug)
     }

@@ -44,6 +44,7 @@ mod merge;
 mod query;
 mod read;
 mod schema_json;
+mod search;
 mod workspace;
 mod write;
 mod writer;

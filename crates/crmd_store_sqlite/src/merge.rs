@@ -275,6 +275,9 @@ fn write_values<'a>(
         .store()?
         .execute(params_from_iter(parameters.iter()))
         .store()?;
+    if !diffs.is_empty() {
+        crate::search::index_row(connection, type_layout, &row)?;
+    }
     Ok(diffs)
 }
 

@@ -4,7 +4,7 @@ use crate::error::{InternalError, SqliteResultExt};
 use crate::layout::{ColumnKind, FieldLayout, Layout, TypeLayout, currency_units, index_name};
 use crate::read::{RecordRow, load_related_many};
 use crmd_core::{FieldType, Record, RecordId, Value};
-use crmd_query::{Cursor, Filter, Op, Page, Query, RelatedOp, SortKey, Target, Trashed};
+use crmd_query::{Cursor, Filter, Op, Page, Part, Query, RelatedOp, SortKey, Target, Trashed};
 use crmd_store::{RecordPage, StoreError, StoreResult};
 use rusqlite::Connection;
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -73,14 +73,39 @@ fn mismatch(what: &str, value: &Value) -> StoreError {
 #[derive(Clone, Copy)]
 enum Subject<'a> {
     Field(&'a FieldLayout),
+    /// A part of a compound field, by its key in the stored JSON object.
+    Part(&'a FieldLayout, &'static str),
     Id,
     Millis(&'static str),
+}
+
+/// The key of a part in the stored JSON of a compound value (see `crmd_store::codec`).
+fn part_key(part: Part) -> &'static str {
+    match part {
+        Part::FirstName => "first_name",
+        Part::LastName => "last_name",
+        Part::Street => "street",
+        Part::Street2 => "street2",
+        Part::City => "city",
+        Part::State => "state",
+        Part::PostalCode => "postal_code",
+        Part::Country => "country",
+    }
+}
+
+/// The text of one part of a compound column, compared case-insensitively.
+fn part_expression(alias: &str, field: &FieldLayout, part_key: &str) -> String {
+    format!(
+        "json_extract({alias}.{}, '$.{part_key}') COLLATE NOCASE",
+        field.column
+    )
 }
 
 impl Subject<'_> {
     fn kind(&self) -> ColumnKind {
         match self {
             Subject::Field(field) => field.kind,
+            Subject::Part(..) => ColumnKind::Text,
             Subject::Id | Subject::Millis(_) => ColumnKind::Millis,
         }
     }
@@ -88,6 +113,7 @@ impl Subject<'_> {
     fn expression(&self, alias: &str) -> String {
         match self {
             Subject::Field(field) => format!("{alias}.{}", field.column),
+            Subject::Part(field, part_key) => part_expression(alias, field, part_key),
             Subject::Id => format!("{alias}.id"),
             Subject::Millis(column) => format!("{alias}.{column}"),
         }
@@ -96,7 +122,7 @@ impl Subject<'_> {
     /// The SQL value a scalar comparison binds.
     fn scalar(&self, value: &Value) -> StoreResult<SqlValue> {
         let what = match self {
-            Subject::Field(field) => field.key.as_str(),
+            Subject::Field(field) | Subject::Part(field, _) => field.key.as_str(),
             Subject::Id => "the record id",
             Subject::Millis(column) => column,
         };
@@ -217,11 +243,66 @@ impl Compiler<'_> {
                     Target::Id => Subject::Id,
                     Target::CreatedAt => Subject::Millis("created_at"),
                     Target::UpdatedAt => Subject::Millis("updated_at"),
+                    Target::Part { key, part } => {
+                        Subject::Part(type_layout.require_field(key)?.1, part_key(*part))
+                    }
                 };
                 self.condition(subject, alias, op)
             }
             Filter::Related { key, op } => self.related(type_layout, alias, key, op),
+            Filter::Search { keys, text } => self.search(type_layout, alias, keys, text),
         }
+    }
+
+    /// Full-text search: the FTS5 index (`search_text`, one row per record) finds the records
+    /// that have every word somewhere; each word is then checked against the named fields,
+    /// so that the index only narrows and the fields decide.
+    fn search(
+        &mut self,
+        type_layout: &TypeLayout,
+        alias: &str,
+        keys: &[String],
+        text: &str,
+    ) -> StoreResult<()> {
+        let words = crate::search::words(text);
+        if words.is_empty() {
+            self.sql.push("1");
+            return Ok(());
+        }
+        let mut fields = Vec::new();
+        for key in keys {
+            let (_, field) = type_layout.require_field(key)?;
+            if crate::search::is_searchable(field.kind)
+                && !fields.iter().any(|known: &&FieldLayout| known.key == field.key)
+            {
+                fields.push(field);
+            }
+        }
+        if fields.is_empty() {
+            self.sql.push("0");
+            return Ok(());
+        }
+        self.sql.push(&format!(
+            "({alias}.id IN (SELECT rowid FROM search_text WHERE search_text MATCH "
+        ));
+        self.sql
+            .bind(SqlValue::Text(crate::search::match_expression(&words)));
+        self.sql.push(")");
+        for word in &words {
+            self.sql.push(" AND (");
+            for (index, field) in fields.iter().enumerate() {
+                if index > 0 {
+                    self.sql.push(" OR ");
+                }
+                let subject = Subject::Field(field);
+                self.sql.push("IFNULL(");
+                self.condition(subject, alias, &Op::ContainsToken(format!("{word}*")))?;
+                self.sql.push(", 0)");
+            }
+            self.sql.push(")");
+        }
+        self.sql.push(")");
+        Ok(())
     }
 
     fn related(
@@ -288,7 +369,7 @@ impl Compiler<'_> {
                 Subject::Field(field) if field.field_type == FieldType::FullName => {
                     self.full_name_condition(&expression, op)
                 }
-                Subject::Field(_) | Subject::Id | Subject::Millis(_) => {
+                Subject::Field(_) | Subject::Part(..) | Subject::Id | Subject::Millis(_) => {
                     self.address_condition(&expression, op)
                 }
             },
@@ -396,7 +477,7 @@ impl Compiler<'_> {
         let mut bound = Vec::new();
         for value in values {
             let what = match subject {
-                Subject::Field(field) => field.key.as_str(),
+                Subject::Field(field) | Subject::Part(field, _) => field.key.as_str(),
                 Subject::Id | Subject::Millis(_) => "",
             };
             bound.extend(
@@ -590,6 +671,10 @@ fn sort_expression(type_layout: &TypeLayout, alias: &str, key: &SortKey) -> Stor
         Target::Field(field_key) => {
             let (_, field) = type_layout.require_field(field_key)?;
             (format!("{alias}.{}", field.column), true)
+        }
+        Target::Part { key: field_key, part } => {
+            let (_, field) = type_layout.require_field(field_key)?;
+            (part_expression(alias, field, part_key(*part)), true)
         }
         Target::Id => (format!("{alias}.id"), false),
         Target::CreatedAt => (format!("{alias}.created_at"), false),
@@ -931,7 +1016,7 @@ fn choose_walk(
             index_name(&format!("{}__updated_at", type_layout.id))
         ),
         Target::Id => "NOT INDEXED".to_owned(),
-        Target::Field(_) => return Ok(None),
+        Target::Field(_) | Target::Part { .. } => return Ok(None),
     };
     if total == 0 {
         return Ok(None);

@@ -67,6 +67,7 @@ impl WorkspaceDb {
         let connection = open_writer(path, options.durability).store()?;
         migrate(&connection, WORKSPACE_MIGRATIONS)?;
         let layout = Layout::new(Arc::new(load_schema(&connection)?))?;
+        crate::search::backfill(&connection, &layout)?;
         WorkspaceDb::start(path, id, connection, layout, options, thread_pool)
     }
 
@@ -91,6 +92,7 @@ impl WorkspaceDb {
             return Err(error);
         }
         connection.execute_batch("COMMIT").store()?;
+        crate::search::backfill(&connection, &layout)?;
         WorkspaceDb::start(path, id, connection, layout, options, thread_pool)
     }
 

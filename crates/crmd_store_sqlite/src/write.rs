@@ -462,6 +462,13 @@ pub(crate) fn create_record(ctx: &mut WriterCtx, actor: &str, new: NewRecord) ->
         .store()?
         .execute(params_from_iter(row.iter()))
         .store()?;
+    crate::search::index_record(
+        connection,
+        id,
+        values
+            .iter()
+            .filter_map(|(key, value)| Some((type_layout.require_field(key).ok()?.1, value))),
+    )?;
 
     let mut relationships = empty_relationships(type_layout);
     let mut relationship_changes = Vec::new();
@@ -590,6 +597,9 @@ pub(crate) fn update_record(
         .store()?
         .execute(params_from_iter(parameters.iter()))
         .store()?;
+    if !changed.is_empty() {
+        crate::search::index_row(connection, type_layout, &row)?;
+    }
 
     insert_change(
         connection,

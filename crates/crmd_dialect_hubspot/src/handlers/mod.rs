@@ -7,6 +7,7 @@
 pub(crate) mod associations;
 pub(crate) mod batch;
 pub(crate) mod objects;
+pub(crate) mod search;
 pub(crate) mod unsupported;
 
 use crate::error::ApiError;

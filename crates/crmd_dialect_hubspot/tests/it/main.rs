@@ -7,3 +7,4 @@ mod batch;
 mod errors;
 mod objects;
 mod routes;
+mod search;

@@ -50,7 +50,14 @@ pub(crate) struct Hs {
 impl Hs {
     /// A fresh app with the standard model and [`SCHEMA`].
     pub(crate) async fn new() -> Hs {
-        let app = TestApp::new().await.expect("a test app");
+        Hs::with_profile(crmd_http::LimitsProfile::Relaxed).await
+    }
+
+    /// [`Hs::new`] with this limits profile.
+    pub(crate) async fn with_profile(profile: crmd_http::LimitsProfile) -> Hs {
+        let app = TestApp::with_limits(profile, crmd_http::RELAXED_REQUESTS_PER_SECOND)
+            .await
+            .expect("a test app");
         let workspace = app
             .crm
             .workspace(DEFAULT_WORKSPACE)

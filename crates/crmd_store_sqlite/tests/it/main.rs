@@ -10,6 +10,7 @@ mod durability;
 mod group_commit;
 mod migration;
 mod query_plan;
+mod search;
 mod shutdown;
 
 use crmd_core::{RecordId, Value, WorkspaceId};
