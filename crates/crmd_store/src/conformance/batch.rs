@@ -137,7 +137,7 @@ pub async fn batch_writes(store: &dyn Store) {
     let changes = changes_after(store, workspace, start).await;
     let logged: Vec<(RecordId, ChangeOp)> = changes
         .iter()
-        .map(|change| (change.record_id, change.op.clone()))
+        .map(|change| (change.record_id, change.op))
         .collect();
     assert_eq!(
         logged,
