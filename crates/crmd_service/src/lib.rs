@@ -3,6 +3,7 @@
 //! the schema, and calls the store.
 
 pub mod auth;
+mod batch;
 mod error;
 mod idempotency;
 mod merge;
@@ -12,9 +13,10 @@ pub mod schema_file;
 mod workspaces;
 
 pub use auth::{Action, Actor};
+pub use batch::BatchWrite;
 pub use crmd_query::Limits as QueryLimits;
 pub use crmd_store::{
-    IdempotencyEntry, MergeOutcome, RecordPage, RelationshipOp, Store, StoredResponse, Workspace,
+    BatchMode, IdempotencyEntry, MergeOutcome, RecordPage, RelationshipOp, Store, StoredResponse, Workspace,
 };
 pub use error::{ServiceError, StageCandidate, StageCandidates, Subject};
 pub use idempotency::{IDEMPOTENCY_TTL_MILLIS, IdempotencyClaim, IdempotencyGuard};

@@ -83,7 +83,11 @@ pub(crate) fn record_not_found(object_type: &ObjectType, id: RecordId) -> Servic
 }
 
 /// A store error about record `id`, naming the record when it is missing.
-fn record_error(error: crmd_store::StoreError, object_type: &ObjectType, id: RecordId) -> ServiceError {
+pub(crate) fn record_error(
+    error: crmd_store::StoreError,
+    object_type: &ObjectType,
+    id: RecordId,
+) -> ServiceError {
     if matches!(error, crmd_store::StoreError::NotFound) {
         record_not_found(object_type, id)
     } else {
@@ -150,6 +154,24 @@ impl Crm {
         idempotency: Option<IdempotencyEntry>,
     ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Create)?;
+        let record = self.new_record(object_type, input)?;
+        Ok(self
+            .store
+            .write_record(
+                actor.workspace,
+                &actor.change_actor(),
+                RecordWrite::Create(record),
+                idempotency,
+            )
+            .await?)
+    }
+
+    /// Validates a create against the schema: the record to insert.
+    pub(crate) fn new_record(
+        &self,
+        object_type: &TypeRef,
+        input: RecordInput,
+    ) -> Result<NewRecord, ServiceError> {
         let fields =
             crate::pipelines::resolve_write(object_type, &input.fields, None, object_type.is_standard)?;
         let values = self.normalize_fields(object_type, &fields)?;
@@ -220,15 +242,7 @@ impl Crm {
                 });
             }
         }
-        Ok(self
-            .store
-            .write_record(
-                actor.workspace,
-                &actor.change_actor(),
-                RecordWrite::Create(record),
-                idempotency,
-            )
-            .await?)
+        Ok(record)
     }
 
     /// An active record. Trashed records answer `NotFound`.
@@ -270,6 +284,21 @@ impl Crm {
         idempotency: Option<IdempotencyEntry>,
     ) -> Result<Record, ServiceError> {
         require(actor, object_type, Action::Update)?;
+        let write = self.update_write(actor, object_type, id, input).await?;
+        self.store
+            .write_record(actor.workspace, &actor.change_actor(), write, idempotency)
+            .await
+            .map_err(|error| record_error(error, object_type, id))
+    }
+
+    /// Validates an update against the schema (and the record's current stage): the write.
+    pub(crate) async fn update_write(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+        input: RecordInput,
+    ) -> Result<RecordWrite, ServiceError> {
         let current_stage = self.current_stage(actor, object_type, id, &input.fields).await?;
         let fields = crate::pipelines::resolve_write(
             object_type,
@@ -321,15 +350,11 @@ impl Crm {
             values: values.into_iter().collect(),
             relationships,
         };
-        let write = RecordWrite::Update {
+        Ok(RecordWrite::Update {
             object_type: object_type.slug.clone(),
             id,
             changes,
-        };
-        self.store
-            .write_record(actor.workspace, &actor.change_actor(), write, idempotency)
-            .await
-            .map_err(|error| record_error(error, object_type, id))
+        })
     }
 
     /// Lists records. Listing the trash needs the type's restore permission too.

@@ -44,10 +44,14 @@ pub async fn run_all(store: &dyn Store) {
     merge_failures(store).await;
     merge_idempotency(store).await;
     idempotency(store).await;
+    batch_writes(store).await;
 }
 
 mod idempotency;
 pub use idempotency::idempotency;
+
+mod batch;
+pub use batch::batch_writes;
 
 // --- helpers ---
 

@@ -69,3 +69,13 @@ pub enum RecordWrite {
     /// Brings a record back from the trash.
     Restore { object_type: String, id: RecordId },
 }
+
+/// What a batch of writes does when one of its inputs fails, for
+/// [`crate::Store::write_records`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchMode {
+    /// The failing input is rolled back alone and gets its error; the others commit.
+    EachInput,
+    /// The first failing input fails the whole batch: nothing is written.
+    AllOrNothing,
+}

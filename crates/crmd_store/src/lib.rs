@@ -12,7 +12,9 @@ mod idempotency;
 mod types;
 
 pub use error::StoreError;
-pub use idempotency::{IdempotencyEntry, IdempotencyKey, RecordWrite, RenderResponse, StoredResponse};
+pub use idempotency::{
+    BatchMode, IdempotencyEntry, IdempotencyKey, RecordWrite, RenderResponse, StoredResponse,
+};
 pub use types::{
     ApiKey, MergeOutcome, MergeRecords, NewApiKey, NewRecord, RecordChanges, RecordPage, RelationshipOp,
     RelationshipWrite, Workspace,
@@ -69,6 +71,21 @@ pub trait Store: Send + Sync + 'static {
         write: RecordWrite,
         idempotency: Option<IdempotencyEntry>,
     ) -> StoreResult<Record>;
+    /// Runs several record writes, in order, in one transaction, each in its own savepoint:
+    /// they commit together, with their field history and change-log entries, in one
+    /// commit. Returns one result per input, in input order; creates get ids in input
+    /// order, and a write sees what the inputs before it wrote. With
+    /// [`BatchMode::EachInput`] a failing input is rolled back alone (it leaves no trace)
+    /// and gets its error while the others commit; with [`BatchMode::AllOrNothing`] the
+    /// first failing input's error is the answer and nothing is written. The outer error
+    /// means nothing was written.
+    async fn write_records(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        writes: Vec<RecordWrite>,
+        mode: BatchMode,
+    ) -> StoreResult<Vec<StoreResult<Record>>>;
     /// The response stored under `key`, unless it expired at or before `now`.
     async fn idempotent_response(
         &self,

@@ -59,8 +59,8 @@ use async_trait::async_trait;
 use crmd_core::{Change, HistoryEntry, Merge, Record, RecordId, Schema, Timestamp, WorkspaceId};
 use crmd_query::Query;
 use crmd_store::{
-    ApiKey, IdempotencyEntry, IdempotencyKey, MergeOutcome, MergeRecords, NewApiKey, RecordPage, RecordWrite,
-    Store, StoreError, StoreResult, StoredResponse, Workspace,
+    ApiKey, BatchMode, IdempotencyEntry, IdempotencyKey, MergeOutcome, MergeRecords, NewApiKey, RecordPage,
+    RecordWrite, Store, StoreError, StoreResult, StoredResponse, Workspace,
 };
 use parking_lot::{Mutex, RwLock};
 use rusqlite::Connection;
@@ -426,22 +426,38 @@ impl Store for SqliteStore {
         let db = self.workspace(workspace).await?;
         let actor = actor.to_owned();
         db.write(move |ctx| {
-            let record = match write {
-                RecordWrite::Create(record) => write::create_record(ctx, &actor, record),
-                RecordWrite::Update {
-                    object_type,
-                    id,
-                    changes,
-                } => write::update_record(ctx, &actor, &object_type, id, changes),
-                RecordWrite::Trash { object_type, id } => write::trash_record(ctx, &actor, &object_type, id),
-                RecordWrite::Restore { object_type, id } => {
-                    write::restore_record(ctx, &actor, &object_type, id)
-                }
-            }?;
+            let record = write::record_write(ctx, &actor, write)?;
             if let Some(entry) = idempotency {
                 idempotency::save(ctx, entry, &record)?;
             }
             Ok(record)
+        })
+        .await
+    }
+
+    async fn write_records(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        writes: Vec<RecordWrite>,
+        mode: BatchMode,
+    ) -> StoreResult<Vec<StoreResult<Record>>> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let actor = actor.to_owned();
+        db.write(move |ctx| {
+            let mut results = Vec::with_capacity(writes.len());
+            for write in writes {
+                let result = match mode {
+                    // A failure ends the job, whose savepoint the writer rolls back whole.
+                    BatchMode::AllOrNothing => Ok(write::record_write(ctx, &actor, write)?),
+                    BatchMode::EachInput => {
+                        writer::in_savepoint(ctx, |ctx| write::record_write(ctx, &actor, write))?
+                    }
+                };
+                results.push(result);
+            }
+            Ok(results)
         })
         .await
     }

@@ -8,7 +8,7 @@ use crate::writer::{WriterCtx, to_sql_int};
 use crmd_core::ids::MAX_RECORD_ID;
 use crmd_core::{Cardinality, ChangeOp, Record, RecordId, RelationshipChange, Timestamp, Value};
 use crmd_store::codec::value_to_json;
-use crmd_store::{NewRecord, RecordChanges, RelationshipOp, StoreError, StoreResult};
+use crmd_store::{NewRecord, RecordChanges, RecordWrite, RelationshipOp, StoreError, StoreResult};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::json;
@@ -418,6 +418,20 @@ fn log_moves(
         )?;
     }
     Ok(logged)
+}
+
+/// Runs one record write of any kind.
+pub(crate) fn record_write(ctx: &mut WriterCtx, actor: &str, write: RecordWrite) -> StoreResult<Record> {
+    match write {
+        RecordWrite::Create(record) => create_record(ctx, actor, record),
+        RecordWrite::Update {
+            object_type,
+            id,
+            changes,
+        } => update_record(ctx, actor, &object_type, id, changes),
+        RecordWrite::Trash { object_type, id } => trash_record(ctx, actor, &object_type, id),
+        RecordWrite::Restore { object_type, id } => restore_record(ctx, actor, &object_type, id),
+    }
 }
 
 pub(crate) fn create_record(ctx: &mut WriterCtx, actor: &str, new: NewRecord) -> StoreResult<Record> {

@@ -158,6 +158,36 @@ where
     }
 }
 
+/// Runs `work` inside the current job in a savepoint of its own: when it fails, what it
+/// wrote and the counters and schema it moved are undone, and the job goes on. The inner
+/// result is the work's; the outer error means the transaction itself is lost.
+pub(crate) fn in_savepoint<T>(
+    ctx: &mut WriterCtx,
+    work: impl FnOnce(&mut WriterCtx) -> StoreResult<T>,
+) -> StoreResult<StoreResult<T>> {
+    ctx.execute("SAVEPOINT input")
+        .map_err(crate::error::sqlite_error)?;
+    let before = ctx.snapshot();
+    match work(ctx) {
+        Ok(output) => {
+            ctx.execute("RELEASE input").map_err(crate::error::sqlite_error)?;
+            Ok(Ok(output))
+        }
+        Err(error) => {
+            ctx.restore(before);
+            let rolled_back = ctx
+                .execute("ROLLBACK TO input")
+                .and_then(|()| ctx.execute("RELEASE input"));
+            match rolled_back {
+                // SQLite dropped the whole transaction (a full disk can do that).
+                Ok(()) if ctx.connection.is_autocommit() => Err(copy_error(&error)),
+                Ok(()) => Ok(Err(error)),
+                Err(_) => Err(copy_error(&error)),
+            }
+        }
+    }
+}
+
 /// The writer thread's loop: ends when every sender is gone and the queue is drained.
 pub(crate) fn run(mut ctx: WriterCtx, receiver: Receiver<Box<dyn Job>>) {
     while let Ok(first) = receiver.recv() {

@@ -103,6 +103,25 @@ def test_batch_create_with_trace_ids_reports_each_failure(hs):
     assert "Existing ID: " in response.errors[0].message
 
 
+def test_batch_create_without_trace_ids_is_all_or_nothing(hs):
+    taken, fresh = emails(2)
+    existing = hs.crm.contacts.basic_api.create({"properties": {"email": taken}})
+    with pytest.raises(ApiException) as caught:
+        hs.crm.contacts.batch_api.create(
+            BatchInputSimplePublicObjectBatchInputForCreate(
+                inputs=[
+                    SimplePublicObjectBatchInputForCreate(properties={"email": fresh}, associations=[]),
+                    SimplePublicObjectBatchInputForCreate(properties={"email": taken}, associations=[]),
+                ]
+            )
+        )
+    assert caught.value.status == 409
+    assert f"Existing ID: {existing.id}" in caught.value.body
+    with pytest.raises(ApiException) as missing:
+        hs.crm.contacts.basic_api.get_by_id(fresh, id_property="email")
+    assert missing.value.status == 404, "the valid input was not written either"
+
+
 def test_more_than_100_inputs_is_a_400(hs):
     with pytest.raises(ApiException) as caught:
         hs.crm.contacts.batch_api.read(

@@ -1,22 +1,27 @@
 //! The batch endpoints (`/crm/v3/objects/{objectType}/batch/…`): read, create, update,
 //! upsert and archive, at most 100 inputs each.
 //!
-//! crmd's store commits one record per transaction, so a batch commits input by input:
-//! a failed input leaves the others written, and the answer is a 207 listing both. When
-//! every input fails, nothing was written and the answer is the first input's error, as
-//! HubSpot answers an all-or-nothing batch.
+//! A write batch is one service call and one transaction: its inputs commit together in
+//! one commit. Batch create is all or nothing unless every input carries a distinct
+//! `objectWriteTraceId` (HubSpot's multi-status mode), where a failed input is rolled back
+//! alone and answered in `errors` with 207. Batch update and upsert always answer per
+//! input: 200 when all succeed, 207 listing the failed ones otherwise (also when all fail).
+//! Batch archive answers 204.
 
-use super::objects::{archive_one, create_one, update_one};
-use super::{JsonBody, ObjectTypeTarget, add_history, find_record, parse_body, unique_field_key};
+use super::{
+    JsonBody, ObjectTypeTarget, add_history, find_record, object_not_found, parse_body, parse_record_id,
+    unique_field_key,
+};
 use crate::convert::{self, Selection};
 use crate::error::ApiError;
+use crate::resources;
 use crate::wire;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use crmd_core::Timestamp;
+use crmd_core::{ErrorCode, Record, Timestamp};
 use crmd_http::AppState;
-use crmd_service::Action;
+use crmd_service::{Action, BatchMode, BatchWrite};
 use http::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -61,19 +66,13 @@ fn id_text(index: usize, id: Option<&serde_json::Value>) -> Result<String, ApiEr
     }
 }
 
-/// The answer of a batch: 200 (or `success`) when no input failed, 207 otherwise, and
-/// the first error alone when every input failed.
+/// The answer of a batch: `success` when no input failed, 207 otherwise.
 fn batch_response(
     success: StatusCode,
     started_at: Timestamp,
     results: Vec<wire::SimplePublicObject>,
-    mut failures: Vec<ApiError>,
     errors: Vec<wire::StandardError>,
-    all_or_nothing: bool,
-) -> Result<Response, ApiError> {
-    if results.is_empty() && all_or_nothing && !failures.is_empty() {
-        return Err(failures.remove(0));
-    }
+) -> Response {
     let has_errors = !errors.is_empty();
     let body = wire::BatchResponse {
         status: "COMPLETE",
@@ -88,7 +87,94 @@ fn batch_response(
     } else {
         success
     };
-    Ok((status, Json(body)).into_response())
+    (status, Json(body)).into_response()
+}
+
+/// What one input of a write batch comes to before the store is called.
+enum Planned {
+    /// A write for the batch's one store call.
+    Write(BatchWrite),
+    /// An answer that needs no write (an upsert of an existing record with no properties).
+    Done(Record),
+}
+
+/// Runs the planned writes in one service call and returns one outcome per input, in
+/// input order. With [`BatchMode::AllOrNothing`] the first failed input is the error and
+/// nothing is written.
+async fn run_batch(
+    state: &AppState,
+    target: &ObjectTypeTarget,
+    planned: Vec<Result<Planned, ApiError>>,
+    mode: BatchMode,
+) -> Result<Vec<Result<Record, ApiError>>, ApiError> {
+    let mut writes = Vec::new();
+    let mut outcomes: Vec<Option<Result<Record, ApiError>>> = Vec::with_capacity(planned.len());
+    for plan in planned {
+        match plan {
+            Ok(Planned::Write(write)) => {
+                writes.push(write);
+                outcomes.push(None);
+            }
+            Ok(Planned::Done(record)) => outcomes.push(Some(Ok(record))),
+            Err(error) if mode == BatchMode::AllOrNothing => return Err(error),
+            Err(error) => outcomes.push(Some(Err(error))),
+        }
+    }
+    let written = if writes.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .crm
+            .write_records(&target.actor, target.object_type(), writes, mode)
+            .await
+            .map_err(|error| target.error(error))?
+    };
+    let mut written = written.into_iter();
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            Some(outcome) => outcome,
+            None => match written.next() {
+                Some(result) => result.map_err(|error| target.error(error)),
+                None => Err(ApiError::new(ErrorCode::Internal, "a batch input got no result")),
+            },
+        })
+        .collect())
+}
+
+/// A create of one input's properties.
+fn plan_create(
+    target: &ObjectTypeTarget,
+    properties: &serde_json::Map<String, serde_json::Value>,
+    links: &[serde_json::Value],
+) -> Result<Planned, ApiError> {
+    let mut input = convert::record_input(&target.catalog, properties, None)?;
+    resources::prepare_create(target.object_type(), &mut input);
+    super::associations::create_links(target.object_type(), links, &mut input)?;
+    Ok(Planned::Write(BatchWrite::Create(input)))
+}
+
+/// An update of one input's properties on the record it names.
+async fn plan_update(
+    state: &AppState,
+    target: &ObjectTypeTarget,
+    id: &str,
+    id_property: Option<&str>,
+    properties: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Planned, ApiError> {
+    if properties.is_empty() {
+        return Err(ApiError::validation(
+            "No properties found to update, please provide at least one.",
+        ));
+    }
+    let current = find_record(state, target, id, id_property, false)
+        .await?
+        .ok_or_else(|| object_not_found(id))?;
+    let input = convert::record_input(&target.catalog, properties, Some(&current))?;
+    Ok(Planned::Write(BatchWrite::Update {
+        id: current.id,
+        input,
+    }))
 }
 
 /// A failed input as a `StandardError`, naming the input by its trace id or its id.
@@ -164,10 +250,12 @@ pub(crate) async fn read(
             links: BTreeMap::new(),
         });
     }
-    batch_response(StatusCode::OK, started_at, results, Vec::new(), errors, false)
+    Ok(batch_response(StatusCode::OK, started_at, results, errors))
 }
 
-/// `POST …/batch/create`: 201 when every input was created, 207 otherwise.
+/// `POST …/batch/create`: 201 when every input was created. When every input carries a
+/// distinct `objectWriteTraceId`, failed inputs are answered per input with 207 (also when
+/// all fail); otherwise the first failed input's error is the answer and nothing is written.
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -182,28 +270,48 @@ pub(crate) async fn create(
         .enumerate()
         .map(|(index, item)| object_input(index, item))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut traces = BTreeSet::new();
+    let is_multi_status = items.iter().all(|item| {
+        item.object_write_trace_id
+            .as_ref()
+            .is_some_and(|trace| traces.insert(trace.clone()))
+    });
+    let mode = if is_multi_status {
+        BatchMode::EachInput
+    } else {
+        BatchMode::AllOrNothing
+    };
+    let planned = items
+        .iter()
+        .map(|item| {
+            plan_create(
+                &target,
+                &item.properties.clone().unwrap_or_default(),
+                item.associations.as_deref().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let outcomes = run_batch(&state, &target, planned, mode).await?;
     let mut results = Vec::new();
-    let mut failures = Vec::new();
     let mut errors = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        let properties = item.properties.clone().unwrap_or_default();
-        let links = item.associations.clone().unwrap_or_default();
-        match create_one(&state, &target, &properties, &links).await {
-            Ok(mut object) => {
-                object.object_write_trace_id = item.object_write_trace_id.clone();
+    for (item, outcome) in items.iter().zip(outcomes) {
+        let trace = item.object_write_trace_id.clone();
+        match outcome {
+            Ok(record) => {
+                let mut object = convert::object(&target.catalog, &record, &Selection::Set);
+                object.object_write_trace_id = trace;
                 results.push(object);
             }
             Err(error) => {
-                let (key, value) = match &item.object_write_trace_id {
-                    Some(trace) => ("objectWriteTraceId", trace.clone()),
-                    None => ("index", index.to_string()),
-                };
-                errors.push(standard_error(&error, key, value));
-                failures.push(error);
+                errors.push(standard_error(
+                    &error,
+                    "objectWriteTraceId",
+                    trace.unwrap_or_default(),
+                ));
             }
         }
     }
-    batch_response(StatusCode::CREATED, started_at, results, failures, errors, true)
+    Ok(batch_response(StatusCode::CREATED, started_at, results, errors))
 }
 
 /// Rejects a batch that names one id twice: `Duplicate IDs found in batch input: [...]`.
@@ -241,24 +349,26 @@ pub(crate) async fn update(
     }
     let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
     refuse_duplicates(&ids)?;
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
-    let mut errors = Vec::new();
+    let mut planned = Vec::with_capacity(items.len());
     for (id, item) in &items {
         let properties = item.properties.clone().unwrap_or_default();
         let id_property = item.id_property.as_deref().or(input.id_property.as_deref());
-        match update_one(&state, &target, id, id_property, &properties).await {
-            Ok(mut object) => {
+        planned.push(plan_update(&state, &target, id, id_property, &properties).await);
+    }
+    let outcomes = run_batch(&state, &target, planned, BatchMode::EachInput).await?;
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for ((id, item), outcome) in items.iter().zip(outcomes) {
+        match outcome {
+            Ok(record) => {
+                let mut object = convert::object(&target.catalog, &record, &Selection::Set);
                 object.object_write_trace_id = item.object_write_trace_id.clone();
                 results.push(object);
             }
-            Err(error) => {
-                errors.push(standard_error(&error, "ids", id.clone()));
-                failures.push(error);
-            }
+            Err(error) => errors.push(standard_error(&error, "ids", id.clone())),
         }
     }
-    batch_response(StatusCode::OK, started_at, results, failures, errors, false)
+    Ok(batch_response(StatusCode::OK, started_at, results, errors))
 }
 
 /// `POST …/batch/upsert`: each input updates the record whose `idProperty` holds `id`, or
@@ -293,45 +403,46 @@ pub(crate) async fn upsert(
     }
     let ids: Vec<String> = items.iter().map(|(id, _, _)| id.to_lowercase()).collect();
     refuse_duplicates(&ids)?;
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
-    let mut errors = Vec::new();
+    let mut planned = Vec::with_capacity(items.len());
+    let mut is_new = Vec::with_capacity(items.len());
     for (id, id_property, item) in &items {
         let mut properties = item.properties.clone().unwrap_or_default();
-        let outcome = match find_record(&state, &target, id, Some(id_property), false).await {
-            Ok(Some(record)) if properties.is_empty() => {
-                Ok((convert::object(&target.catalog, &record, &Selection::Set), false))
-            }
-            Ok(Some(record)) => update_one(&state, &target, &record.id.to_string(), None, &properties)
-                .await
-                .map(|object| (object, false)),
+        let plan = match find_record(&state, &target, id, Some(id_property), false).await {
+            Ok(Some(record)) if properties.is_empty() => Ok(Planned::Done(record)),
+            Ok(Some(record)) => match convert::record_input(&target.catalog, &properties, Some(&record)) {
+                Ok(input) => Ok(Planned::Write(BatchWrite::Update { id: record.id, input })),
+                Err(error) => Err(error),
+            },
             Ok(None) => {
                 properties
                     .entry(id_property.clone())
                     .or_insert_with(|| serde_json::Value::String(id.clone()));
-                create_one(&state, &target, &properties, &[])
-                    .await
-                    .map(|object| (object, true))
+                plan_create(&target, &properties, &[])
             }
             Err(error) => Err(error),
         };
+        is_new.push(matches!(plan, Ok(Planned::Write(BatchWrite::Create(_)))));
+        planned.push(plan);
+    }
+    let outcomes = run_batch(&state, &target, planned, BatchMode::EachInput).await?;
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for (((id, _, item), outcome), is_new) in items.iter().zip(outcomes).zip(is_new) {
         match outcome {
-            Ok((mut object, is_new)) => {
+            Ok(record) => {
+                let mut object = convert::object(&target.catalog, &record, &Selection::Set);
                 object.new = Some(is_new);
                 object.object_write_trace_id = item.object_write_trace_id.clone();
                 results.push(object);
             }
-            Err(error) => {
-                errors.push(standard_error(&error, "ids", id.clone()));
-                failures.push(error);
-            }
+            Err(error) => errors.push(standard_error(&error, "ids", id.clone())),
         }
     }
-    batch_response(StatusCode::OK, started_at, results, failures, errors, false)
+    Ok(batch_response(StatusCode::OK, started_at, results, errors))
 }
 
-/// `POST …/batch/archive`: moves every named record to the trash; 204, also for ids that
-/// name nothing.
+/// `POST …/batch/archive`: moves every named record to the trash in one transaction; 204,
+/// also for ids that name nothing.
 pub(crate) async fn archive(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -339,13 +450,22 @@ pub(crate) async fn archive(
 ) -> Result<StatusCode, ApiError> {
     target.authorize(&state, Action::Delete)?;
     let input = batch_input(body, MAX_INPUTS)?;
-    let mut ids = Vec::with_capacity(input.inputs.len());
+    let mut planned = Vec::with_capacity(input.inputs.len());
     for (index, item) in input.inputs.iter().enumerate() {
         let item = object_input(index, item)?;
-        ids.push(id_text(index, item.id.as_ref())?);
+        let id = id_text(index, item.id.as_ref())?;
+        // An id that could name no record changes nothing.
+        if let Some(record_id) = parse_record_id(&id) {
+            planned.push(Ok(Planned::Write(BatchWrite::Trash(record_id))));
+        }
     }
-    for id in &ids {
-        archive_one(&state, &target, id).await?;
+    let outcomes = run_batch(&state, &target, planned, BatchMode::EachInput).await?;
+    for outcome in outcomes {
+        match outcome {
+            Ok(_) => {}
+            Err(error) if error.status == StatusCode::NOT_FOUND => {}
+            Err(error) => return Err(error),
+        }
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,7 @@
 use crate::{new_record, sample_workspace, temporary_store, workspace_file};
 use crmd_core::{ChangeOp, RecordId};
 use crmd_store::conformance::text;
-use crmd_store::{Store, StoreError};
+use crmd_store::{BatchMode, RecordWrite, Store, StoreError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,4 +132,34 @@ async fn many_concurrent_writers_without_help_all_succeed() {
         log.iter().map(|change| change.seq).collect::<Vec<_>>(),
         (1..=200).collect::<Vec<u64>>()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_writes_commits_once() {
+    let (store, _folder) = temporary_store();
+    let workspace = sample_workspace(&store, "batch-commit").await;
+    let before = store.writer_stats(workspace).await.unwrap();
+    let writes: Vec<RecordWrite> = (0..100)
+        .map(|index| {
+            // Every tenth input repeats a unique email: it fails alone.
+            let email = if index % 10 == 9 {
+                "p0@example.com".to_owned()
+            } else {
+                format!("p{index}@example.com")
+            };
+            RecordWrite::Create(new_record("person", &[("email", text(&email))]))
+        })
+        .collect();
+    let results = store
+        .write_records(workspace, "t", writes, BatchMode::EachInput)
+        .await
+        .unwrap();
+    assert_eq!(results.iter().filter(|result| result.is_ok()).count(), 90);
+    let after = store.writer_stats(workspace).await.unwrap();
+    assert_eq!(
+        after.commits - before.commits,
+        1,
+        "the whole batch is one transaction, one commit"
+    );
+    assert_eq!(store.changes(workspace, 0, 1000).await.unwrap().len(), 90);
 }
