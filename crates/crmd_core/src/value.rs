@@ -64,6 +64,25 @@ pub struct Address {
     pub longitude: Option<f64>,
 }
 
+/// A number as JSON: an integer when it has no fraction, else the nearest double.
+pub fn number_to_json(number: Decimal) -> Json {
+    use rust_decimal::prelude::ToPrimitive;
+    let number = number.normalize();
+    if number.scale() == 0
+        && let Some(integer) = number.to_i64()
+    {
+        return Json::from(integer);
+    }
+    float_to_json(number.to_f64())
+}
+
+/// A float as JSON; null when it is not finite.
+pub fn float_to_json(number: Option<f64>) -> Json {
+    number
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Json::Null, Json::Number)
+}
+
 /// A person's name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FullName {

@@ -16,8 +16,6 @@ use crmd_service::pipelines::Pipelines;
 use crmd_service::{
     FieldInput, MergeInput, MergeOutcome, RecordInput, RelationshipInput, RelationshipOp, Resolution, TypeRef,
 };
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value as Json};
 
 /// Lightfield's `valueType` for a crmd field type. crmd's DATE has no Lightfield
@@ -62,58 +60,14 @@ fn handle_service(service: HandleService) -> &'static str {
 pub(crate) fn value_to_json(value: &Value) -> Json {
     match value {
         Value::Text(text) | Value::Choice(text) => Json::String(text.clone()),
-        Value::Number(number) => number_to_json(*number),
+        Value::Number(number) => crmd_core::value::number_to_json(*number),
         Value::Bool(flag) => Json::Bool(*flag),
         Value::Datetime(moment) => Json::String(moment.to_rfc3339()),
         Value::Date(day) => Json::String(day.format("%Y-%m-%dT00:00:00.000Z").to_string()),
         Value::Choices(items) | Value::List(items) => Json::from(items.clone()),
-        Value::Address(address) => {
-            let mut object = Map::new();
-            let parts = [
-                ("street", &address.street),
-                ("street2", &address.street2),
-                ("city", &address.city),
-                ("state", &address.state),
-                ("postalCode", &address.postal_code),
-                ("country", &address.country),
-            ];
-            for (key, part) in parts {
-                object.insert(key.to_owned(), part.clone().map_or(Json::Null, Json::String));
-            }
-            object.insert("latitude".to_owned(), float_to_json(address.latitude));
-            object.insert("longitude".to_owned(), float_to_json(address.longitude));
-            Json::Object(object)
-        }
-        Value::FullName(name) => {
-            let mut object = Map::new();
-            object.insert(
-                "firstName".to_owned(),
-                name.first_name.clone().map_or(Json::Null, Json::String),
-            );
-            object.insert(
-                "lastName".to_owned(),
-                name.last_name.clone().map_or(Json::Null, Json::String),
-            );
-            Json::Object(object)
-        }
+        Value::Address(address) => address.to_json(),
+        Value::FullName(name) => name.to_json(),
     }
-}
-
-/// A JSON number: integers without a fraction, others as the nearest double.
-fn number_to_json(number: Decimal) -> Json {
-    let number = number.normalize();
-    if number.scale() == 0
-        && let Some(integer) = number.to_i64()
-    {
-        return Json::from(integer);
-    }
-    float_to_json(number.to_f64())
-}
-
-fn float_to_json(number: Option<f64>) -> Json {
-    number
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Json::Null, Json::Number)
 }
 
 /// The record envelope. Meetings add `accessLevel` and `objectType`; members have the
@@ -847,6 +801,7 @@ mod tests {
     use super::*;
     use crmd_core::{Address, FullName, Timestamp};
     use expect_test::expect;
+    use rust_decimal::Decimal;
 
     #[test]
     fn values_render_in_lightfield_shapes() {

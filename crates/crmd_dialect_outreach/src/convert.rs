@@ -6,8 +6,6 @@ use crate::resources::{self, Kind};
 use crate::wire;
 use crmd_core::{FieldDef, FieldType, Record, RecordId, Value};
 use crmd_service::{FieldInput, RecordInput, RelationshipInput, RelationshipOp};
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,57 +144,13 @@ pub(crate) fn value_to_json(field: &FieldDef, value: &Value) -> Json {
         Value::Choice(id) => Json::String(label(id)),
         Value::Choices(ids) => Json::Array(ids.iter().map(|id| Json::String(label(id))).collect()),
         Value::List(items) => Json::from(items.clone()),
-        Value::Number(number) => number_to_json(*number),
+        Value::Number(number) => crmd_core::value::number_to_json(*number),
         Value::Bool(flag) => Json::Bool(*flag),
         Value::Datetime(moment) => Json::String(moment.to_rfc3339()),
         Value::Date(day) => Json::String(day.format("%Y-%m-%d").to_string()),
-        Value::Address(address) => {
-            let mut object = Map::new();
-            let parts = [
-                ("street", &address.street),
-                ("street2", &address.street2),
-                ("city", &address.city),
-                ("state", &address.state),
-                ("postalCode", &address.postal_code),
-                ("country", &address.country),
-            ];
-            for (key, part) in parts {
-                object.insert(key.to_owned(), part.clone().map_or(Json::Null, Json::String));
-            }
-            object.insert("latitude".to_owned(), float_to_json(address.latitude));
-            object.insert("longitude".to_owned(), float_to_json(address.longitude));
-            Json::Object(object)
-        }
-        Value::FullName(name) => {
-            let mut object = Map::new();
-            object.insert(
-                "firstName".to_owned(),
-                name.first_name.clone().map_or(Json::Null, Json::String),
-            );
-            object.insert(
-                "lastName".to_owned(),
-                name.last_name.clone().map_or(Json::Null, Json::String),
-            );
-            Json::Object(object)
-        }
+        Value::Address(address) => address.to_json(),
+        Value::FullName(name) => name.to_json(),
     }
-}
-
-/// A JSON number: integers without a fraction, others as the nearest double.
-fn number_to_json(number: Decimal) -> Json {
-    let number = number.normalize();
-    if number.scale() == 0
-        && let Some(integer) = number.to_i64()
-    {
-        return Json::from(integer);
-    }
-    float_to_json(number.to_f64())
-}
-
-fn float_to_json(number: Option<f64>) -> Json {
-    number
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Json::Null, Json::Number)
 }
 
 /// What a create or update request document holds, checked against the resource.

@@ -146,3 +146,31 @@ fn text_part(key: &str, part: &Json) -> Result<Option<String>, ValueError> {
         }
     }
 }
+
+impl Address {
+    /// The canonical JSON form, the one `normalize` reads: every key, null for a missing part.
+    pub fn to_json(&self) -> Json {
+        let mut object = serde_json::Map::new();
+        let parts = [
+            ("street", &self.street),
+            ("street2", &self.street2),
+            ("city", &self.city),
+            ("state", &self.state),
+            ("postalCode", &self.postal_code),
+            ("country", &self.country),
+        ];
+        for (key, part) in parts {
+            object.insert(key.to_owned(), part.clone().map_or(Json::Null, Json::String));
+        }
+        object.insert("latitude".to_owned(), super::float_to_json(self.latitude));
+        object.insert("longitude".to_owned(), super::float_to_json(self.longitude));
+        Json::Object(object)
+    }
+}
+
+impl FullName {
+    /// The canonical JSON form, the one `normalize` reads: `{firstName, lastName}`.
+    pub fn to_json(&self) -> Json {
+        serde_json::json!({"firstName": self.first_name, "lastName": self.last_name})
+    }
+}

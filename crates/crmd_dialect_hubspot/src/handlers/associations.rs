@@ -757,13 +757,18 @@ pub(crate) async fn batch_read(
     struct ReadInput {
         id: serde_json::Value,
         #[serde(default)]
-        #[allow(dead_code)]
         after: Option<String>,
     }
     let started_at = Timestamp::now();
     target.authorize(&state, Action::Read)?;
     let to = to_type(&state, &target, Action::Read).await?;
     let inputs: Vec<ReadInput> = batch_inputs(body)?;
+    // Every input's associations come back in one page, so no page follows one.
+    if let Some(after) = inputs.iter().find_map(|input| input.after.as_deref()) {
+        return Err(ApiError::validation(format!(
+            "inputs[].after {after:?} names no page: each input's associations come back whole, without paging"
+        )));
+    }
     let schema = target.object_type().schema();
     let mut results = Vec::new();
     let mut missing = Vec::new();

@@ -253,6 +253,13 @@ async fn v4_batch_endpoints_associate_read_and_archive() {
         .collect();
     assert_eq!(ids, [first.parse::<u64>().unwrap(), second.parse().unwrap()]);
     assert_eq!(read.body["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    let paged = hs
+        .post(
+            "/crm/v4/associations/companies/contacts/batch/read",
+            json!({"inputs": [{"id": company, "after": "MQ"}]}),
+        )
+        .await;
+    assert_eq!(paged.status, 400, "an `after` names no page: {}", paged.text);
 
     let archived = hs
         .post(
