@@ -94,7 +94,12 @@ pub fn check(
             let field = object_type
                 .field(key)
                 .ok_or_else(|| unknown_field(object_type, key))?;
-            if field.field_type.is_long_text() || field.is_multiple() || field.field_type.is_compound() {
+            // A field of several emails, URLs or numbers sorts by its first (primary) value;
+            // a multi-select has no such order.
+            if field.field_type.is_long_text()
+                || field.field_type == FieldType::MultiSelect
+                || field.field_type.is_compound()
+            {
                 return Err(QueryError::UnsupportedOperator {
                     key: key.clone(),
                     op: "sort",

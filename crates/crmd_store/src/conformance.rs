@@ -39,6 +39,7 @@ pub async fn run_all(store: &dyn Store) {
     trash_and_restore(store).await;
     queries(store).await;
     keyset_pages(store).await;
+    sort_by_first_value(store).await;
     history_and_changes(store).await;
     merge_records(store).await;
     merge_failures(store).await;
@@ -2737,6 +2738,83 @@ pub async fn keyset_pages(store: &dyn Store) {
     .map(|r| r.id)
     .collect();
     assert_eq!(unique_ids.len(), 23);
+}
+
+/// A field of several values sorts by its first (primary) value, on whole results and on
+/// keyset pages; records without a value sort first ascending.
+pub async fn sort_by_first_value(store: &dyn Store) {
+    let workspace = new_workspace(store, "first_value").await;
+    let lists: [&[&str]; 5] = [
+        &["c@x.example", "a@x.example"],
+        &["a@y.example"],
+        &[],
+        &["b@z.example", "0@z.example"],
+        &["d@w.example"],
+    ];
+    let mut ids = Vec::new();
+    for emails in lists {
+        let record = create(
+            store,
+            workspace,
+            new_record("person", &[("emails", list(emails))]),
+        )
+        .await;
+        ids.push(record.id);
+    }
+    let sort_by = |is_descending| {
+        all(
+            None,
+            vec![SortKey {
+                target: Target::Field("emails".to_owned()),
+                is_descending,
+            }],
+        )
+    };
+    let ascending: Vec<RecordId> = ok(
+        store.query_records(workspace, "person", &sort_by(false)).await,
+        "sort by emails",
+    )
+    .records
+    .iter()
+    .map(|record| record.id)
+    .collect();
+    assert_eq!(
+        ascending,
+        vec![ids[2], ids[1], ids[3], ids[0], ids[4]],
+        "ascending by first email"
+    );
+    let descending: Vec<RecordId> = ok(
+        store.query_records(workspace, "person", &sort_by(true)).await,
+        "sort by emails descending",
+    )
+    .records
+    .iter()
+    .map(|record| record.id)
+    .collect();
+    assert_eq!(
+        descending,
+        vec![ids[4], ids[0], ids[3], ids[1], ids[2]],
+        "descending by first email"
+    );
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    for _ in 0..10 {
+        let mut query = sort_by(false);
+        query.page = Page::After {
+            cursor: cursor.clone(),
+            limit: 2,
+        };
+        let page = ok(
+            store.query_records(workspace, "person", &query).await,
+            "keyset page",
+        );
+        seen.extend(page.records.iter().map(|record| record.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ascending, "keyset pages by first email");
 }
 
 /// Field history and the change log: contents, order, paging and gaplessness.

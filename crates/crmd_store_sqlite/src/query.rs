@@ -670,7 +670,12 @@ fn sort_expression(type_layout: &TypeLayout, alias: &str, key: &SortKey) -> Stor
     Ok(match &key.target {
         Target::Field(field_key) => {
             let (_, field) = type_layout.require_field(field_key)?;
-            (format!("{alias}.{}", field.column), true)
+            if field.is_multiple {
+                // A list of emails, URLs or numbers sorts by its first value.
+                (format!("json_extract({alias}.{}, '$[0]')", field.column), true)
+            } else {
+                (format!("{alias}.{}", field.column), true)
+            }
         }
         Target::Part { key: field_key, part } => {
             let (_, field) = type_layout.require_field(field_key)?;
