@@ -501,6 +501,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_line_items_amount_needs_a_quantity_and_a_price() {
+        let item = |values: &[(&str, &str)]| Record {
+            values: values
+                .iter()
+                .map(|(key, number)| ((*key).to_owned(), Value::Number(number.parse().unwrap())))
+                .collect(),
+            id: RecordId(1),
+            object_type: "line_item".to_owned(),
+            relationships: BTreeMap::new(),
+            created_at: crmd_core::Timestamp(0),
+            updated_at: crmd_core::Timestamp(0),
+            trashed_at: None,
+            external_id: None,
+        };
+        let amount = |values: &[(&str, &str)]| {
+            line_item_amount(&item(values)).map(|amount| amount.normalize().to_string())
+        };
+        assert_eq!(
+            amount(&[("$quantity", "2"), ("$price", "9.99")]).as_deref(),
+            Some("19.98")
+        );
+        assert_eq!(
+            amount(&[("$quantity", "2"), ("$price", "10"), ("$discount", "1.5")]).as_deref(),
+            Some("17")
+        );
+        assert_eq!(
+            amount(&[
+                ("$quantity", "4"),
+                ("$price", "10"),
+                ("$discount", "1"),
+                ("$discountPercentage", "25")
+            ])
+            .as_deref(),
+            Some("30"),
+            "the percentage wins over the unit discount"
+        );
+        assert_eq!(amount(&[("$price", "10")]), None);
+        assert_eq!(amount(&[("$quantity", "1")]), None);
+    }
+
+    #[test]
     fn dates_off_midnight_are_refused_in_hubspot_words() {
         let message = |text: &str| not_midnight("day", text).map(|problem| problem.message);
         assert_eq!(

@@ -154,6 +154,51 @@ fn custom_slug(wanted: &str, workspace: WorkspaceId) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crmd_service::schema_file;
+
+    fn standard_schema() -> Schema {
+        schema_file::resolve(
+            &schema_file::standard().unwrap(),
+            &schema_file::SchemaFile::default(),
+            &Schema::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_standard_type_resolves_by_plural_singular_and_type_id() {
+        let schema = standard_schema();
+        let workspace = WorkspaceId(1);
+        for (plural, singular, type_id, slug) in [
+            ("tickets", "ticket", "0-5", "ticket"),
+            ("calls", "call", "0-48", "call"),
+            ("emails", "email", "0-49", "email"),
+            ("products", "product", "0-7", "product"),
+            ("line_items", "line_item", "0-8", "line_item"),
+            ("companies", "company", "0-2", "account"),
+        ] {
+            for identifier in [plural, singular, type_id, &plural.to_uppercase()] {
+                let found =
+                    resolve(&schema, workspace, identifier).map(|object_type| object_type.slug.as_str());
+                assert_eq!(found.ok(), Some(slug), "{identifier}");
+            }
+        }
+        let quotes = resolve(&schema, workspace, "quote").unwrap_err();
+        assert_eq!(quotes.status, StatusCode::NOT_IMPLEMENTED);
+        let unknown = resolve(&schema, workspace, "spaceships").unwrap_err();
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn a_workspace_from_before_the_new_types_is_told_how_to_get_them() {
+        let mut schema = standard_schema();
+        schema
+            .object_types
+            .retain(|object_type| object_type.slug != "ticket");
+        let error = resolve(&schema, WorkspaceId(1), "0-5").unwrap_err();
+        assert_eq!(error.status, StatusCode::NOT_IMPLEMENTED);
+        assert!(error.message.contains("crmd schema apply"), "{}", error.message);
+    }
 
     #[test]
     fn custom_identifiers_name_their_slug() {
