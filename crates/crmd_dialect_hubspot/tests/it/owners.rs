@@ -207,6 +207,32 @@ async fn hubspot_owner_id_writes_the_owner_relationship_of_each_type() {
         );
     }
 
+    // Batch writes take the owner too, and name a bad one per input.
+    let batch = hs
+        .post(
+            "/crm/v3/objects/tasks/batch/create",
+            json!({"inputs": [
+                {"properties": {"hs_task_subject": "One", "hs_task_status": "TODO",
+                                "hubspot_owner_id": grace}, "objectWriteTraceId": "a"},
+                {"properties": {"hs_task_subject": "Two", "hs_task_status": "TODO",
+                                "hubspot_owner_id": "4040"}, "objectWriteTraceId": "b"}]}),
+        )
+        .await;
+    assert_eq!(batch.status, 207, "{}", batch.text);
+    assert_eq!(
+        batch.body["results"][0]["properties"]["hubspot_owner_id"],
+        grace.as_str()
+    );
+    assert_eq!(
+        batch.body["errors"][0]["errors"][0]["code"], "INVALID_OWNER_ID",
+        "{}",
+        batch.text
+    );
+    assert_eq!(
+        batch.body["errors"][0]["context"]["objectWriteTraceId"],
+        json!(["b"])
+    );
+
     // A note's owner is its author: set on create, fixed after.
     let note = hs
         .post(
