@@ -122,7 +122,7 @@ const fn defined(
 }
 
 /// HubSpot's default association types between the standard object types crmd maps.
-const DEFINED: [Defined; 12] = [
+const DEFINED: [Defined; 27] = [
     defined(
         "contact",
         "$account",
@@ -209,6 +209,111 @@ const DEFINED: [Defined; 12] = [
         "opportunity",
         (212, 211),
         ("meeting_event_to_deal", "deal_to_meeting_event"),
+    ),
+    defined(
+        "ticket",
+        "$contact",
+        "contact",
+        (16, 15),
+        ("ticket_to_contact", "contact_to_ticket"),
+    ),
+    defined(
+        "ticket",
+        "$account",
+        "account",
+        (339, 340),
+        ("ticket_to_company_unlabeled", "company_to_ticket_unlabeled"),
+    ),
+    defined(
+        "ticket",
+        "$opportunity",
+        "opportunity",
+        (28, 27),
+        ("ticket_to_deal", "deal_to_ticket"),
+    ),
+    defined(
+        "note",
+        "$ticket",
+        "ticket",
+        (228, 227),
+        ("note_to_ticket", "ticket_to_note"),
+    ),
+    defined(
+        "task",
+        "$ticket",
+        "ticket",
+        (230, 229),
+        ("task_to_ticket", "ticket_to_task"),
+    ),
+    defined(
+        "meeting",
+        "$ticket",
+        "ticket",
+        (226, 225),
+        ("meeting_event_to_ticket", "ticket_to_meeting_event"),
+    ),
+    defined(
+        "call",
+        "$contact",
+        "contact",
+        (194, 193),
+        ("call_to_contact", "contact_to_call"),
+    ),
+    defined(
+        "call",
+        "$account",
+        "account",
+        (182, 181),
+        ("call_to_company", "company_to_call"),
+    ),
+    defined(
+        "call",
+        "$opportunity",
+        "opportunity",
+        (206, 205),
+        ("call_to_deal", "deal_to_call"),
+    ),
+    defined(
+        "call",
+        "$ticket",
+        "ticket",
+        (220, 219),
+        ("call_to_ticket", "ticket_to_call"),
+    ),
+    defined(
+        "email",
+        "$contact",
+        "contact",
+        (198, 197),
+        ("email_to_contact", "contact_to_email"),
+    ),
+    defined(
+        "email",
+        "$account",
+        "account",
+        (186, 185),
+        ("email_to_company", "company_to_email"),
+    ),
+    defined(
+        "email",
+        "$opportunity",
+        "opportunity",
+        (210, 209),
+        ("email_to_deal", "deal_to_email"),
+    ),
+    defined(
+        "email",
+        "$ticket",
+        "ticket",
+        (224, 223),
+        ("email_to_ticket", "ticket_to_email"),
+    ),
+    defined(
+        "line_item",
+        "$opportunity",
+        "opportunity",
+        (20, 19),
+        ("line_item_to_deal", "deal_to_line_item"),
     ),
 ];
 

@@ -5,12 +5,20 @@
 //! their option id, multi-selects and multi-valued emails, phones and URLs `;`-joined, and
 //! a custom ADDRESS field a JSON object. On input, `""` and `null` clear a value, and JSON
 //! numbers and booleans are taken as their text.
+//!
+//! A relationship property (`hubspot_owner_id`) reads the related record's id and writes
+//! the relationship; a pipeline property reads the pipeline of the record's stage; a line
+//! item's `amount` is calculated from its quantity, price and discount.
 
 use crate::error::{ApiError, PropertyProblem};
-use crate::properties::{AddressPart, Catalog, NamePart, Source};
+use crate::properties::{
+    AddressPart, Catalog, LINE_ITEM_DISCOUNT, LINE_ITEM_DISCOUNT_PERCENTAGE, LINE_ITEM_PRICE,
+    LINE_ITEM_QUANTITY, NamePart, Source,
+};
 use crate::wire;
-use crmd_core::{Address, FieldDef, FieldType, Record, Value};
-use crmd_service::{FieldInput, RecordInput};
+use crmd_core::{Address, FieldDef, FieldType, Record, RecordId, Value};
+use crmd_service::{FieldInput, RecordInput, RelationshipInput, RelationshipOp};
+use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 
@@ -48,8 +56,7 @@ pub(crate) fn object(catalog: &Catalog, record: &Record, selection: &Selection) 
         }
         Selection::Named(names) => {
             for (name, source) in catalog.properties() {
-                let is_system = matches!(source, Source::Id | Source::CreatedAt | Source::UpdatedAt);
-                if is_system || names.iter().any(|wanted| wanted == name) {
+                if source.is_system() || names.iter().any(|wanted| wanted == name) {
                     properties.insert(name.to_owned(), read(record, source));
                 }
             }
@@ -110,6 +117,48 @@ pub(crate) fn read(record: &Record, source: &Source) -> Option<String> {
             | Value::List(_)
             | Value::FullName(_) => None,
         },
+        Source::Related(key) => {
+            let ids = record.related(key);
+            (!ids.is_empty()).then(|| ids.iter().map(RecordId::to_string).collect::<Vec<_>>().join(";"))
+        }
+        Source::Pipeline {
+            stage_key, parents, ..
+        } => match record.value(stage_key)? {
+            Value::Choice(stage) => parents
+                .iter()
+                .find(|(known, _)| known == stage)
+                .map(|(_, pipeline)| pipeline.clone()),
+            Value::Text(_)
+            | Value::Number(_)
+            | Value::Bool(_)
+            | Value::Datetime(_)
+            | Value::Date(_)
+            | Value::Choices(_)
+            | Value::List(_)
+            | Value::Address(_)
+            | Value::FullName(_) => None,
+        },
+        Source::LineItemAmount => line_item_amount(record).map(|amount| amount.normalize().to_string()),
+    }
+}
+
+/// A line item's net price: `quantity` × `price`, less the discount percentage when it is
+/// set, else less `quantity` × the unit `discount`. `None` without a quantity and a price.
+fn line_item_amount(record: &Record) -> Option<Decimal> {
+    let number = |key: &str| match record.value(key) {
+        Some(Value::Number(number)) => Some(*number),
+        Some(_) | None => None,
+    };
+    let quantity = number(LINE_ITEM_QUANTITY)?;
+    let price = number(LINE_ITEM_PRICE)?;
+    let gross = quantity.checked_mul(price)?;
+    if let Some(percentage) = number(LINE_ITEM_DISCOUNT_PERCENTAGE) {
+        let kept = Decimal::ONE_HUNDRED.checked_sub(percentage)?;
+        return gross.checked_mul(kept)?.checked_div(Decimal::ONE_HUNDRED);
+    }
+    match number(LINE_ITEM_DISCOUNT) {
+        Some(discount) => gross.checked_sub(quantity.checked_mul(discount)?),
+        None => Some(gross),
     }
 }
 
@@ -190,6 +239,7 @@ pub(crate) fn record_input(
 ) -> Result<RecordInput, ApiError> {
     let mut problems = Vec::new();
     let mut fields: Vec<(String, FieldInput)> = Vec::new();
+    let mut input = RecordInput::default();
     // Compound values being assembled, by field key.
     let mut compounds: BTreeMap<String, Map<String, Json>> = BTreeMap::new();
     for (name, value) in properties {
@@ -201,6 +251,15 @@ pub(crate) fn record_input(
             });
             continue;
         };
+        if let Source::Related(key) = source {
+            match related_input(catalog, name, key, value, current.is_none()) {
+                Ok(Link::Request(link)) => input.relationships.push(link),
+                Ok(Link::Server(id)) => input.server_links.push((key.clone(), id)),
+                Ok(Link::Nothing) => {}
+                Err(problem) => problems.push(problem),
+            }
+            continue;
+        }
         let Some(field) = source
             .field_key()
             .and_then(|key| catalog.object_type().field(key))
@@ -220,7 +279,7 @@ pub(crate) fn record_input(
             }
         };
         match source {
-            Source::Field(key) => {
+            Source::Field(key) | Source::Pipeline { key, .. } => {
                 if field.field_type == FieldType::Date
                     && let Some(problem) = not_midnight(name, &text)
                 {
@@ -245,7 +304,11 @@ pub(crate) fn record_input(
                     .or_insert_with(|| current_parts(current, key));
                 parts.insert(part.key().to_owned(), json!(text));
             }
-            Source::Id | Source::CreatedAt | Source::UpdatedAt => problems.push(read_only(name)),
+            Source::Id
+            | Source::CreatedAt
+            | Source::UpdatedAt
+            | Source::Related(_)
+            | Source::LineItemAmount => problems.push(read_only(name)),
         }
     }
     if !problems.is_empty() {
@@ -258,10 +321,100 @@ pub(crate) fn record_input(
         let value = if is_blank { Json::Null } else { Json::Object(parts) };
         fields.push((key, FieldInput::Json(value)));
     }
-    Ok(RecordInput {
-        fields,
-        ..RecordInput::default()
-    })
+    input.fields = fields;
+    Ok(input)
+}
+
+/// How a relationship property's value is written.
+enum Link {
+    /// A relationship operation of the request.
+    Request(RelationshipInput),
+    /// A link the server makes on create, for a relationship end that is read-only in
+    /// crmd (a note's author): allowed on creates only.
+    Server(RecordId),
+    /// A cleared value on a create: nothing to write.
+    Nothing,
+}
+
+/// The write of a relationship property (`hubspot_owner_id`): a record id, or `""` / `null`
+/// to clear it.
+fn related_input(
+    catalog: &Catalog,
+    name: &str,
+    key: &str,
+    value: &Json,
+    is_create: bool,
+) -> Result<Link, PropertyProblem> {
+    let text = property_text(name, value)?;
+    let text = text.trim();
+    let invalid = || {
+        let is_owner = name == OWNER_PROPERTY;
+        PropertyProblem {
+            name: name.to_owned(),
+            code: if is_owner {
+                "INVALID_OWNER_ID"
+            } else {
+                "INVALID_PROPERTY_VALUE"
+            },
+            message: if is_owner {
+                format!("{text} is not a valid owner id")
+            } else {
+                format!("{text} is not a valid record id for \"{name}\"")
+            },
+        }
+    };
+    let id = if text.is_empty() {
+        None
+    } else {
+        Some(crate::handlers::parse_record_id(text).ok_or_else(invalid)?)
+    };
+    let object_type = catalog.object_type();
+    let is_read_only = object_type
+        .schema()
+        .relationship(&object_type.slug, key)
+        .is_none_or(|side| side.end().is_read_only);
+    match (is_read_only, is_create, id) {
+        (false, _, id) => Ok(Link::Request(RelationshipInput {
+            key: key.to_owned(),
+            op: RelationshipOp::Replace(id.into_iter().collect()),
+        })),
+        (true, true, Some(id)) => Ok(Link::Server(id)),
+        (true, true, None) => Ok(Link::Nothing),
+        (true, false, _) => Err(PropertyProblem {
+            name: name.to_owned(),
+            code: "READ_ONLY_VALUE",
+            message: format!(
+                "\"{name}\" of a {} is set when it is created and cannot be changed",
+                catalog.singular_label().to_lowercase()
+            ),
+        }),
+    }
+}
+
+/// HubSpot's owner property.
+pub(crate) const OWNER_PROPERTY: &str = "hubspot_owner_id";
+
+/// A crmd member as a HubSpot owner. The owner's `id` and `userId` are both the member's
+/// record id, so that an owner id written to `hubspot_owner_id` names the member.
+pub(crate) fn owner(member: &Record) -> wire::Owner {
+    let (first_name, last_name) = match member.value("$name") {
+        Some(Value::FullName(name)) => (name.first_name.clone(), name.last_name.clone()),
+        Some(_) | None => (None, None),
+    };
+    let id = member.id.get();
+    wire::Owner {
+        id: id.to_string(),
+        email: member.value("$email").map(value_text),
+        first_name,
+        last_name,
+        user_id: (!member.is_trashed()).then_some(id),
+        user_id_including_inactive: id,
+        r#type: "PERSON",
+        created_at: member.created_at.to_rfc3339(),
+        updated_at: member.updated_at.to_rfc3339(),
+        archived: member.is_trashed(),
+        teams: Vec::new(),
+    }
 }
 
 /// HubSpot's refusal of a date given as epoch milliseconds that are not at midnight UTC:
@@ -346,6 +499,47 @@ fn current_parts(current: Option<&Record>, key: &str) -> Map<String, Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_items_amount_needs_a_quantity_and_a_price() {
+        let item = |values: &[(&str, &str)]| Record {
+            values: values
+                .iter()
+                .map(|(key, number)| ((*key).to_owned(), Value::Number(number.parse().unwrap())))
+                .collect(),
+            id: RecordId(1),
+            object_type: "line_item".to_owned(),
+            relationships: BTreeMap::new(),
+            created_at: crmd_core::Timestamp(0),
+            updated_at: crmd_core::Timestamp(0),
+            trashed_at: None,
+            external_id: None,
+        };
+        let amount = |values: &[(&str, &str)]| {
+            line_item_amount(&item(values)).map(|amount| amount.normalize().to_string())
+        };
+        assert_eq!(
+            amount(&[("$quantity", "2"), ("$price", "9.99")]).as_deref(),
+            Some("19.98")
+        );
+        assert_eq!(
+            amount(&[("$quantity", "2"), ("$price", "10"), ("$discount", "1.5")]).as_deref(),
+            Some("17")
+        );
+        assert_eq!(
+            amount(&[
+                ("$quantity", "4"),
+                ("$price", "10"),
+                ("$discount", "1"),
+                ("$discountPercentage", "25")
+            ])
+            .as_deref(),
+            Some("30"),
+            "the percentage wins over the unit discount"
+        );
+        assert_eq!(amount(&[("$price", "10")]), None);
+        assert_eq!(amount(&[("$quantity", "1")]), None);
+    }
 
     #[test]
     fn dates_off_midnight_are_refused_in_hubspot_words() {

@@ -190,6 +190,13 @@ impl ApiError {
             }
             ServiceError::RequiredMissing { key, is_relationship } => {
                 let label = catalog.map_or_else(|| "OBJECT".to_owned(), Catalog::upper_label);
+                // A relationship a property writes (`hubspot_owner_id`) is a missing property.
+                let relationship_property = catalog
+                    .filter(|_| is_relationship)
+                    .and_then(|catalog| catalog.name_of_relationship(&key));
+                if let Some(name) = relationship_property {
+                    return required_property(&label, name.to_owned());
+                }
                 if is_relationship {
                     let target = catalog
                         .and_then(|catalog| catalog.relationship_target_name(&key))
@@ -199,18 +206,30 @@ impl ApiError {
                     ))
                     .context("requiredAssociations", [target])
                 } else {
-                    let name = property_name(&key);
-                    let mut missing = ApiError::validation(format!(
-                        "Error creating {label}. Some required properties were not set."
-                    ));
-                    missing.errors.push(wire::ErrorDetail {
-                        message: format!("Property \"{name}\" is required"),
-                        code: Some("REQUIRED_PROPERTY".to_owned()),
-                        r#in: Some(name.clone()),
-                        context: Some(BTreeMap::from([("propertyName".to_owned(), vec![name.clone()])])),
-                    });
-                    missing.context("propertyName", [name])
+                    required_property(&label, property_name(&key))
                 }
+            }
+            ServiceError::RelatedMissing { key, id } | ServiceError::RelatedTrashed { key, id }
+                if catalog.is_some_and(|catalog| catalog.name_of_relationship(&key).is_some()) =>
+            {
+                let name = catalog
+                    .and_then(|catalog| catalog.name_of_relationship(&key))
+                    .unwrap_or_default()
+                    .to_owned();
+                let is_owner = name == crate::convert::OWNER_PROPERTY;
+                ApiError::invalid_properties(vec![PropertyProblem {
+                    message: if is_owner {
+                        format!("{id} is not a valid owner id")
+                    } else {
+                        format!("{id} is not a valid record id for \"{name}\"")
+                    },
+                    code: if is_owner {
+                        "INVALID_OWNER_ID"
+                    } else {
+                        "INVALID_PROPERTY_VALUE"
+                    },
+                    name,
+                }])
             }
             ServiceError::UniqueViolation { key, existing } => {
                 let label = catalog.map_or_else(|| "Object".to_owned(), Catalog::singular_label);
@@ -256,6 +275,20 @@ impl ApiError {
             }
         }
     }
+}
+
+/// HubSpot's 400 for a create without a required property.
+fn required_property(label: &str, name: String) -> ApiError {
+    let mut missing = ApiError::validation(format!(
+        "Error creating {label}. Some required properties were not set."
+    ));
+    missing.errors.push(wire::ErrorDetail {
+        message: format!("Property \"{name}\" is required"),
+        code: Some("REQUIRED_PROPERTY".to_owned()),
+        r#in: Some(name.clone()),
+        context: Some(BTreeMap::from([("propertyName".to_owned(), vec![name.clone()])])),
+    });
+    missing.context("propertyName", [name])
 }
 
 /// One refused property of a write.

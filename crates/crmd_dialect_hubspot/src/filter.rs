@@ -25,7 +25,7 @@ const MAX_QUERY_CHARS: usize = 3000;
 
 /// Searchable properties of HubSpot's standard types, by crmd slug, as HubSpot documents
 /// them; names the catalog does not know are skipped.
-const SEARCHABLE: [(&str, &[&str]); 6] = [
+const SEARCHABLE: [(&str, &[&str]); 11] = [
     (
         "contact",
         &[
@@ -48,6 +48,24 @@ const SEARCHABLE: [(&str, &[&str]); 6] = [
     ("note", &["hs_note_body"]),
     ("task", &["hs_task_subject", "hs_task_body"]),
     ("meeting", &["hs_meeting_title", "hs_meeting_body"]),
+    (
+        "ticket",
+        &[
+            "subject",
+            "content",
+            "hs_pipeline_stage",
+            "hs_ticket_category",
+            "hs_ticket_id",
+        ],
+    ),
+    // HubSpot searches a call's `hs_body_preview`, the start of `hs_call_body`.
+    ("call", &["hs_call_title", "hs_call_body"]),
+    ("email", &["hs_email_subject"]),
+    ("product", &["name", "description", "price", "hs_sku"]),
+    (
+        "line_item",
+        &["name", "description", "price", "quantity", "hs_sku"],
+    ),
 ];
 
 /// A search request, checked and compiled.
@@ -214,7 +232,20 @@ fn searchable_keys(catalog: &Catalog) -> Vec<String> {
             .find(|(slug, _)| *slug == object_type.slug)
             .map_or(&[][..], |(_, names)| *names);
         for name in names {
-            if let Some(key) = catalog.property(name).and_then(Source::field_key) {
+            // Numbers, dates and checkboxes are never searched by `query`.
+            let key = catalog.property(name).and_then(Source::field_key).filter(|key| {
+                object_type.field(key).is_some_and(|field| {
+                    !matches!(
+                        field.field_type,
+                        FieldType::Number
+                            | FieldType::Currency
+                            | FieldType::Date
+                            | FieldType::Datetime
+                            | FieldType::Checkbox
+                    )
+                })
+            });
+            if let Some(key) = key {
                 add(key);
             }
         }
@@ -278,10 +309,32 @@ fn sort_key(catalog: &Catalog, rule: &Json) -> Result<SortKey, ApiError> {
         }
     };
     let source = catalog.property(&name).ok_or_else(|| unknown_property(&name))?;
+    let target = target_of(source).ok_or_else(|| {
+        invalid(format!(
+            "sorts: property \"{name}\" cannot be sorted on: {}",
+            not_stored_reason(source)
+        ))
+        .context("propertyName", [name.clone()])
+    })?;
     Ok(SortKey {
-        target: target_of(source),
+        target,
         is_descending,
     })
+}
+
+/// Why a property that is not a stored value cannot be sorted on (or compared).
+fn not_stored_reason(source: &Source) -> &'static str {
+    match source {
+        Source::Related(_) => "it holds the id of a related record",
+        Source::Pipeline { .. } => "a record's pipeline is the pipeline of its stage",
+        Source::LineItemAmount => "it is calculated from quantity, price and discount when read",
+        Source::Field(_)
+        | Source::NamePart(..)
+        | Source::AddressPart(..)
+        | Source::Id
+        | Source::CreatedAt
+        | Source::UpdatedAt => "it is not stored",
+    }
 }
 
 fn unknown_property(name: &str) -> ApiError {
@@ -292,8 +345,10 @@ fn unknown_property(name: &str) -> ApiError {
     }])
 }
 
-fn target_of(source: &Source) -> Target {
-    match source {
+/// The stored value a property reads; `None` for related ids, pipelines and calculated
+/// values.
+fn target_of(source: &Source) -> Option<Target> {
+    Some(match source {
         Source::Field(key) => Target::Field(key.clone()),
         Source::NamePart(key, part) => Target::Part {
             key: key.clone(),
@@ -316,7 +371,8 @@ fn target_of(source: &Source) -> Target {
         Source::Id => Target::Id,
         Source::CreatedAt => Target::CreatedAt,
         Source::UpdatedAt => Target::UpdatedAt,
-    }
+        Source::Related(_) | Source::Pipeline { .. } | Source::LineItemAmount => return None,
+    })
 }
 
 /// A comparison value as the property's type holds it; `None` when the property could
@@ -338,6 +394,9 @@ fn value_of(catalog: &Catalog, name: &str, source: &Source, text: &str) -> Resul
             .map(|moment| Some(Value::Datetime(moment)))
             .ok_or_else(|| bad("use epoch milliseconds or an ISO 8601 date or datetime".to_owned())),
         Source::NamePart(..) | Source::AddressPart(..) => Ok(Some(Value::Text(text.to_owned()))),
+        Source::Related(_) | Source::Pipeline { .. } | Source::LineItemAmount => Err(bad(
+            "this property is compared by record id or pipeline id only".to_owned(),
+        )),
         Source::Field(key) => {
             let Some(field) = catalog.object_type().field(key) else {
                 return Err(unknown_property(name));
@@ -402,7 +461,25 @@ fn condition(catalog: &Catalog, filter: &wire::SearchFilter) -> Result<Filter, A
         return association_condition(catalog, type_name, filter);
     }
     let source = catalog.property(name).ok_or_else(|| unknown_property(name))?;
-    let target = target_of(source);
+    let target = match source {
+        Source::Related(key) => return related_condition(name, key, filter),
+        Source::Pipeline {
+            stage_key, parents, ..
+        } => return pipeline_condition(name, stage_key, parents, filter),
+        Source::LineItemAmount => {
+            return Err(invalid(format!(
+                "property \"{name}\" cannot be filtered on: {}",
+                not_stored_reason(source)
+            ))
+            .context("propertyName", [name.to_owned()]));
+        }
+        Source::Field(_)
+        | Source::NamePart(..)
+        | Source::AddressPart(..)
+        | Source::Id
+        | Source::CreatedAt
+        | Source::UpdatedAt => target_of(source).ok_or_else(|| unknown_property(name))?,
+    };
     let cond = |op: Op| Filter::Cond {
         target: target.clone(),
         op,
@@ -466,6 +543,106 @@ fn condition(catalog: &Catalog, filter: &wire::SearchFilter) -> Result<Filter, A
             return Err(invalid(format!(
                 "unknown operator {:?} on property \"{name}\"; use EQ, NEQ, LT, LTE, GT, GTE, BETWEEN, IN, NOT_IN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN or NOT_CONTAINS_TOKEN",
                 filter.operator
+            ))
+            .context("propertyName", [name.to_owned()]));
+        }
+    })
+}
+
+/// The values of an `IN` or `NOT_IN` filter as text.
+fn value_texts(filter: &wire::SearchFilter) -> Result<Vec<String>, ApiError> {
+    let name = filter.property_name.as_str();
+    filter
+        .values
+        .as_ref()
+        .ok_or_else(|| {
+            invalid(format!(
+                "operator {} on property \"{name}\" needs values",
+                filter.operator.to_ascii_uppercase()
+            ))
+            .context("propertyName", [name.to_owned()])
+        })?
+        .iter()
+        .map(|value| {
+            scalar_text(value).ok_or_else(|| {
+                invalid(format!(
+                    "values of property \"{name}\" must be strings, got {value}"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A filter on a relationship property (`hubspot_owner_id`): the related record's id with
+/// EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY. An id that is not a record id
+/// matches no record.
+fn related_condition(name: &str, key: &str, filter: &wire::SearchFilter) -> Result<Filter, ApiError> {
+    let ids = |texts: &[String]| -> Vec<RecordId> {
+        texts
+            .iter()
+            .filter_map(|text| crate::handlers::parse_record_id(text))
+            .collect()
+    };
+    let related = |op: RelatedOp| Filter::Related {
+        key: key.to_owned(),
+        op,
+    };
+    let operator = filter.operator.to_ascii_uppercase();
+    Ok(match operator.as_str() {
+        "EQ" | "NEQ" => {
+            let one = related(RelatedOp::AnyOf(ids(&[required_value(filter, "value")?])));
+            if operator == "EQ" { one } else { negate(one) }
+        }
+        "IN" | "NOT_IN" => {
+            let any = related(RelatedOp::AnyOf(ids(&value_texts(filter)?)));
+            if operator == "IN" { any } else { negate(any) }
+        }
+        "HAS_PROPERTY" => related(RelatedOp::IsSet),
+        "NOT_HAS_PROPERTY" => negate(related(RelatedOp::IsSet)),
+        _ => {
+            return Err(invalid(format!(
+                "operator {operator} is not supported on \"{name}\"; use EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY"
+            ))
+            .context("propertyName", [name.to_owned()]));
+        }
+    })
+}
+
+/// A filter on a pipeline property: records whose stage is one of the pipeline's stages,
+/// with EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY. A pipeline id that names no
+/// pipeline matches no record.
+fn pipeline_condition(
+    name: &str,
+    stage_key: &str,
+    parents: &[(String, String)],
+    filter: &wire::SearchFilter,
+) -> Result<Filter, ApiError> {
+    let stages_of = |pipelines: &[String]| -> Filter {
+        let stages: Vec<Value> = parents
+            .iter()
+            .filter(|(_, pipeline)| pipelines.iter().any(|wanted| wanted.trim() == pipeline))
+            .map(|(stage, _)| Value::Choice(stage.clone()))
+            .collect();
+        Filter::Cond {
+            target: Target::Field(stage_key.to_owned()),
+            op: Op::In(stages),
+        }
+    };
+    let is_set = || Filter::Cond {
+        target: Target::Field(stage_key.to_owned()),
+        op: Op::IsSet,
+    };
+    let operator = filter.operator.to_ascii_uppercase();
+    Ok(match operator.as_str() {
+        "EQ" => stages_of(&[required_value(filter, "value")?]),
+        "NEQ" => negate(stages_of(&[required_value(filter, "value")?])),
+        "IN" => stages_of(&value_texts(filter)?),
+        "NOT_IN" => negate(stages_of(&value_texts(filter)?)),
+        "HAS_PROPERTY" => is_set(),
+        "NOT_HAS_PROPERTY" => negate(is_set()),
+        _ => {
+            return Err(invalid(format!(
+                "operator {operator} is not supported on \"{name}\"; use EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY"
             ))
             .context("propertyName", [name.to_owned()]));
         }

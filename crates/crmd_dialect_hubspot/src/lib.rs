@@ -6,17 +6,20 @@
 //! with `properties`, `propertiesWithHistory`, `archived` and `idProperty`) and the batch
 //! API (read, create, update, upsert, archive), and the search API (`filterGroups` with
 //! every operator, `query`, one sort, offset paging with `total`) for contacts, companies, deals, notes,
-//! tasks, meetings and custom objects (by name, `2-<n>` objectTypeId or fully qualified
-//! name). Keys are crmd keys sent as `Authorization: Bearer`; a 403 names HubSpot's scopes.
+//! tasks, meetings, tickets, calls, emails, products, line items and custom objects (by name,
+//! `2-<n>` objectTypeId or fully qualified name). Keys are crmd keys sent as `Authorization: Bearer`; a 403 names HubSpot's scopes.
 //! Property values are strings, encoded as HubSpot encodes them; compound crmd values are
 //! split into HubSpot's properties (`firstname` + `lastname`, `address` … `country`).
 //!
 //! Associations: `associations` on creates and reads, and the v4 record, batch and labels
 //! endpoints, over crmd's relationships (`associations.rs` maps HubSpot's typeIds).
 //!
+//! Owners: the owners API (`/crm/v3/owners`) over crmd's members, and `hubspot_owner_id`
+//! over each type's owner relationship (owner id = member record id).
+//!
 //! Left out, answering 501: merge, GDPR delete, the properties, schemas and pipelines APIs,
-//! v3 associations and changes to association labels. HubSpot types crmd has no model for (tickets, calls,
-//! products…) answer 501 naming the type.
+//! v3 associations and changes to association labels. HubSpot types crmd has no model for (quotes,
+//! invoices, leads…) answer 501 naming the type.
 //! `docs/dialects/hubspot.md` lists every endpoint and every choice made where HubSpot
 //! documents no behaviour.
 

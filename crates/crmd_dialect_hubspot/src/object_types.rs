@@ -2,12 +2,12 @@
 //!
 //! A path may name a type, case-insensitively, by:
 //! - its HubSpot plural name from the schema's `names.hubspot` (`contacts`, `companies`);
-//! - its HubSpot singular name (`contact`, `company`, `deal`, `note`, `task`, `meeting`);
+//! - its HubSpot singular name (`contact`, `company`, `deal`, `ticket`, `line_item`…);
 //! - its objectTypeId from `names.hubspot_type_id` (`0-1`, and `2-<n>` for custom types);
 //! - for a custom type, its slug, `p_<slug>`, or its fully qualified name
 //!   `p<workspace id>_<slug>`.
 //!
-//! HubSpot types that crmd's standard model does not have (tickets, calls, products…)
+//! HubSpot types that crmd's standard model does not have (quotes, invoices, leads…)
 //! answer 501 naming the type; any other identifier answers 404, as HubSpot does.
 
 use crate::error::ApiError;
@@ -16,30 +16,40 @@ use crmd_service::schema_file::HUBSPOT_TYPE_ID;
 use http::StatusCode;
 
 /// HubSpot's singular names of the types crmd maps, with their plural.
-const SINGULAR_NAMES: [(&str, &str); 6] = [
+const SINGULAR_NAMES: [(&str, &str); 11] = [
     ("contact", "contacts"),
     ("company", "companies"),
     ("deal", "deals"),
     ("note", "notes"),
     ("task", "tasks"),
     ("meeting", "meetings"),
+    ("ticket", "tickets"),
+    ("call", "calls"),
+    ("email", "emails"),
+    ("product", "products"),
+    ("line_item", "line_items"),
 ];
 
 /// HubSpot object types crmd's standard model does not have: names and objectTypeIds.
-const UNSUPPORTED_TYPES: [(&str, &str, &str); 13] = [
-    ("tickets", "ticket", "0-5"),
-    ("products", "product", "0-7"),
-    ("line_items", "line_item", "0-8"),
+const UNSUPPORTED_TYPES: [(&str, &str, &str); 8] = [
     ("quotes", "quote", "0-14"),
     ("communications", "communication", "0-18"),
     ("feedback_submissions", "feedback_submission", "0-19"),
-    ("calls", "call", "0-48"),
-    ("emails", "email", "0-49"),
     ("invoices", "invoice", "0-53"),
     ("postal_mail", "postal_mail", "0-116"),
     ("leads", "lead", "0-136"),
     ("orders", "order", "0-123"),
     ("carts", "cart", "0-142"),
+];
+
+/// Standard types added to crmd's standard model after its first release: a workspace
+/// created before them gets them with its next `crmd schema apply`.
+const LATER_STANDARD_TYPES: [(&str, &str, &str); 5] = [
+    ("tickets", "ticket", "0-5"),
+    ("products", "product", "0-7"),
+    ("line_items", "line_item", "0-8"),
+    ("calls", "call", "0-48"),
+    ("emails", "email", "0-49"),
 ];
 
 /// The name a HubSpot message or association key gives a type: its plural HubSpot name,
@@ -102,6 +112,19 @@ pub(crate) fn resolve<'a>(
         )
         .context("objectType", [identifier.to_owned()]));
     }
+    if let Some((plural, _, _)) = LATER_STANDARD_TYPES
+        .iter()
+        .find(|(plural, singular, id)| [*plural, *singular, *id].contains(&wanted.as_str()))
+    {
+        return Err(ApiError::with_status(
+            StatusCode::NOT_IMPLEMENTED,
+            "NOT_IMPLEMENTED",
+            format!(
+                "The object type {plural} is not in this workspace's schema yet: a workspace created before crmd's standard model had {plural} gets them when a schema is next applied (`crmd schema apply`)."
+            ),
+        )
+        .context("objectType", [identifier.to_owned()]));
+    }
     Err(ApiError::new(
         ErrorCode::NotFound,
         format!("Unable to infer object type from: {identifier}"),
@@ -131,6 +154,51 @@ fn custom_slug(wanted: &str, workspace: WorkspaceId) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crmd_service::schema_file;
+
+    fn standard_schema() -> Schema {
+        schema_file::resolve(
+            &schema_file::standard().unwrap(),
+            &schema_file::SchemaFile::default(),
+            &Schema::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_standard_type_resolves_by_plural_singular_and_type_id() {
+        let schema = standard_schema();
+        let workspace = WorkspaceId(1);
+        for (plural, singular, type_id, slug) in [
+            ("tickets", "ticket", "0-5", "ticket"),
+            ("calls", "call", "0-48", "call"),
+            ("emails", "email", "0-49", "email"),
+            ("products", "product", "0-7", "product"),
+            ("line_items", "line_item", "0-8", "line_item"),
+            ("companies", "company", "0-2", "account"),
+        ] {
+            for identifier in [plural, singular, type_id, &plural.to_uppercase()] {
+                let found =
+                    resolve(&schema, workspace, identifier).map(|object_type| object_type.slug.as_str());
+                assert_eq!(found.ok(), Some(slug), "{identifier}");
+            }
+        }
+        let quotes = resolve(&schema, workspace, "quote").unwrap_err();
+        assert_eq!(quotes.status, StatusCode::NOT_IMPLEMENTED);
+        let unknown = resolve(&schema, workspace, "spaceships").unwrap_err();
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn a_workspace_from_before_the_new_types_is_told_how_to_get_them() {
+        let mut schema = standard_schema();
+        schema
+            .object_types
+            .retain(|object_type| object_type.slug != "ticket");
+        let error = resolve(&schema, WorkspaceId(1), "0-5").unwrap_err();
+        assert_eq!(error.status, StatusCode::NOT_IMPLEMENTED);
+        assert!(error.message.contains("crmd schema apply"), "{}", error.message);
+    }
 
     #[test]
     fn custom_identifiers_name_their_slug() {

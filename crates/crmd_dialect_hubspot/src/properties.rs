@@ -9,12 +9,24 @@
 //!   `crmd_do_not_contact`), so that every field stays reachable;
 //! - for a custom field, its key.
 //!
+//! A relationship end with `names.hubspot` is a property too: its value is the id of the
+//! related record (`hubspot_owner_id`, the member a record's owner relationship points at;
+//! `hs_product_id`, a line item's product).
+//!
+//! A pipeline field (the parent of a stage field, `pipeline` of deals, `hs_pipeline` of
+//! tickets) is not stored: it reads the pipeline of the record's stage, and on write is the
+//! hint that says which pipeline a stage label means.
+//!
+//! Line items also have `amount`, read-only and calculated on read: `quantity` × `price`,
+//! less `hs_discount_percentage` percent, or else less `quantity` × `discount`.
+//!
 //! Every type also has `hs_object_id`, its created-date property (`createdate`, or
 //! `hs_createdate` on engagements and custom objects) and its last-modified property
 //! (`lastmodifieddate` on contacts, `hs_lastmodifieddate` elsewhere), all read-only.
 
 use crmd_core::{FieldDef, FieldType, ObjectType};
 use crmd_service::TypeRef;
+use crmd_service::pipelines::Pipelines;
 
 /// A part of a FULL_NAME value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,17 +80,47 @@ pub(crate) enum Source {
     Id,
     CreatedAt,
     UpdatedAt,
+    /// The id of the record related through a relationship, by the relationship's key
+    /// (`hubspot_owner_id` → `$owner`).
+    Related(String),
+    /// A pipeline field (`key`): not stored, read as the pipeline of the stage in
+    /// `stage_key`; `parents` maps each stage option id to its pipeline's id.
+    Pipeline {
+        key: String,
+        stage_key: String,
+        parents: Vec<(String, String)>,
+    },
+    /// A line item's `amount`, calculated from its quantity, price and discount.
+    LineItemAmount,
 }
 
 impl Source {
     /// The field the property writes, if any.
     pub(crate) fn field_key(&self) -> Option<&str> {
         match self {
-            Source::Field(key) | Source::NamePart(key, _) | Source::AddressPart(key, _) => Some(key),
-            Source::Id | Source::CreatedAt | Source::UpdatedAt => None,
+            Source::Field(key)
+            | Source::NamePart(key, _)
+            | Source::AddressPart(key, _)
+            | Source::Pipeline { key, .. } => Some(key),
+            Source::Id
+            | Source::CreatedAt
+            | Source::UpdatedAt
+            | Source::Related(_)
+            | Source::LineItemAmount => None,
         }
     }
+
+    /// Whether the property is one of the three every read returns.
+    pub(crate) fn is_system(&self) -> bool {
+        matches!(self, Source::Id | Source::CreatedAt | Source::UpdatedAt)
+    }
 }
+
+/// The fields a line item's `amount` is calculated from.
+pub(crate) const LINE_ITEM_QUANTITY: &str = "$quantity";
+pub(crate) const LINE_ITEM_PRICE: &str = "$price";
+pub(crate) const LINE_ITEM_DISCOUNT: &str = "$discount";
+pub(crate) const LINE_ITEM_DISCOUNT_PERCENTAGE: &str = "$discountPercentage";
 
 /// The properties of one object type, as the HubSpot dialect names them.
 #[derive(Debug, Clone)]
@@ -90,24 +132,68 @@ pub(crate) struct Catalog {
 
 /// HubSpot's standard object types that crmd's standard model maps, by crmd slug:
 /// the singular name HubSpot uses in messages (`Error creating CONTACT`).
-const SINGULAR_NAMES: [(&str, &str); 6] = [
+const SINGULAR_NAMES: [(&str, &str); 11] = [
     ("contact", "Contact"),
     ("account", "Company"),
     ("opportunity", "Deal"),
     ("note", "Note"),
     ("task", "Task"),
     ("meeting", "Meeting"),
+    ("ticket", "Ticket"),
+    ("call", "Call"),
+    ("email", "Email"),
+    ("product", "Product"),
+    ("line_item", "Line item"),
 ];
+
+/// Standard types whose created-date property is `hs_createdate`, as on engagements.
+const HS_CREATEDATE_TYPES: [&str; 5] = ["note", "task", "meeting", "call", "email"];
 
 impl Catalog {
     pub(crate) fn new(object_type: TypeRef) -> Catalog {
+        // Relationship properties and `amount` first: on a clash with a custom field's
+        // key, the first property of a name stays.
         let mut properties = Vec::new();
+        let schema = object_type.schema();
+        for side in schema.relationships_of(&object_type.slug) {
+            if let Some(name) = side.end().names.get("hubspot") {
+                properties.push((name.clone(), Source::Related(side.key().to_owned())));
+            }
+        }
+        if object_type.is_standard && object_type.slug == "line_item" {
+            properties.push(("amount".to_owned(), Source::LineItemAmount));
+        }
+        let pipelines = Pipelines::of(&object_type);
         for field in &object_type.fields {
-            properties.extend(field_properties(field));
+            match pipelines {
+                Some(pipelines) if pipelines.pipeline.key == field.key => {
+                    let name = field
+                        .names
+                        .get("hubspot")
+                        .cloned()
+                        .unwrap_or_else(|| hubspot_field_name(field));
+                    let parents = pipelines
+                        .stage
+                        .config
+                        .options
+                        .iter()
+                        .filter_map(|stage| Some((stage.id.clone(), stage.parent_id.clone()?)))
+                        .collect();
+                    properties.push((
+                        name,
+                        Source::Pipeline {
+                            key: field.key.clone(),
+                            stage_key: pipelines.stage.key.clone(),
+                            parents,
+                        },
+                    ));
+                }
+                Some(_) | None => properties.extend(field_properties(field)),
+            }
         }
         let is_contact = object_type.is_standard && object_type.slug == "contact";
         let is_engagement_or_custom =
-            !object_type.is_standard || matches!(object_type.slug.as_str(), "note" | "task" | "meeting");
+            !object_type.is_standard || HS_CREATEDATE_TYPES.contains(&object_type.slug.as_str());
         let created = if is_engagement_or_custom {
             "hs_createdate"
         } else {
@@ -126,7 +212,7 @@ impl Catalog {
             (modified.to_owned(), Source::UpdatedAt),
         ]);
         properties.sort_by(|(a, _), (b, _)| a.cmp(b));
-        // Standard names come first in the fields, so on a clash the first one stays.
+        // Standard names come before custom ones, so on a clash the first one stays.
         properties.dedup_by(|(later, _), (earlier, _)| later == earlier);
         Catalog {
             object_type,
@@ -160,13 +246,25 @@ impl Catalog {
             | Source::AddressPart(..)
             | Source::Id
             | Source::CreatedAt
-            | Source::UpdatedAt => 1,
+            | Source::UpdatedAt
+            | Source::Related(_)
+            | Source::Pipeline { .. }
+            | Source::LineItemAmount => 1,
         };
         self.properties
             .iter()
             .filter(|(_, source)| source.field_key() == Some(key))
             .min_by_key(|(_, source)| field_order(source))
             .map(|(name, _)| name.clone())
+    }
+
+    /// The name of the property that reads and writes relationship `key`, if one does
+    /// (`$owner` → `hubspot_owner_id`).
+    pub(crate) fn name_of_relationship(&self, key: &str) -> Option<&str> {
+        self.properties
+            .iter()
+            .find(|(_, source)| matches!(source, Source::Related(related) if related == key))
+            .map(|(name, _)| name.as_str())
     }
 
     /// The HubSpot name of the type a relationship of this type points at.
@@ -198,16 +296,32 @@ impl Catalog {
             (true, "contact") => &["email", "firstname", "lastname"],
             (true, "account") => &["domain", "name"],
             (true, "opportunity") => &["amount", "closedate", "dealname", "dealstage", "pipeline"],
+            (true, "ticket") => &[
+                "content",
+                "hs_pipeline",
+                "hs_pipeline_stage",
+                "hs_ticket_category",
+                "hs_ticket_priority",
+                "subject",
+            ],
+            (true, "product") => &["description", "name", "price"],
+            (true, "line_item") => &["hs_product_id", "name", "price", "quantity"],
             _ => &[],
         };
         self.properties
             .iter()
-            .filter(|(name, source)| {
-                matches!(source, Source::Id | Source::CreatedAt | Source::UpdatedAt)
-                    || extra.contains(&name.as_str())
-            })
+            .filter(|(name, source)| source.is_system() || extra.contains(&name.as_str()))
             .map(|(name, _)| name.as_str())
             .collect()
+    }
+}
+
+/// The name of a field's one property when it has no `names.hubspot`.
+fn hubspot_field_name(field: &FieldDef) -> String {
+    if field.is_system() {
+        crmd_name(&field.key)
+    } else {
+        field.key.clone()
     }
 }
 

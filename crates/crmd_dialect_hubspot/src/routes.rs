@@ -6,7 +6,7 @@
 //! HubSpot APIs crmd does not serve yet answer 501; any other path under `/crm`,
 //! `/crm-object-schemas` answers a JSON 404.
 
-use crate::handlers::{associations, batch, objects, search, unsupported};
+use crate::handlers::{associations, batch, objects, owners, search, unsupported};
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::handler::Handler;
@@ -157,6 +157,25 @@ fn table() -> Vec<Route> {
             "/crm/v4/associations/{object_type}/{to_object_type}/batch/archive",
             "batch remove every association of each pair",
             associations::batch_archive,
+        ),
+        route(
+            M::GET,
+            "/crm/v3/owners",
+            "owners: crmd's members (limit, after, email, archived)",
+            owners::list,
+        ),
+        // The SDKs call the owners collection with a trailing slash.
+        route(
+            M::GET,
+            "/crm/v3/owners/",
+            "owners: crmd's members (limit, after, email, archived)",
+            owners::list,
+        ),
+        route(
+            M::GET,
+            "/crm/v3/owners/{owner_id}",
+            "one owner (idProperty id or userId, archived)",
+            owners::get,
         ),
         route(
             M::GET,

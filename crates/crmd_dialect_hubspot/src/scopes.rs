@@ -4,17 +4,22 @@
 //! the HubSpot granular scopes that would grant the missing permission, in
 //! `errors[0].context.requiredGranularScopes`, as HubSpot does. HubSpot's `.write` scopes
 //! cover create, update, delete and, because reading the recycle bin needs it in crmd,
-//! restore. Engagements (notes, tasks, meetings) fall under the contact scopes, as HubSpot
-//! documents them.
+//! restore. Engagements (notes, tasks, meetings, calls, emails) fall under the contact
+//! scopes, as HubSpot documents them.
 
 /// The HubSpot scope family of each crmd permission resource.
-const FAMILIES: [(&str, &str); 10] = [
+const FAMILIES: [(&str, &str); 15] = [
     ("contacts", "crm.objects.contacts"),
     ("accounts", "crm.objects.companies"),
     ("opportunities", "crm.objects.deals"),
     ("notes", "crm.objects.contacts"),
     ("tasks", "crm.objects.contacts"),
     ("meetings", "crm.objects.contacts"),
+    ("calls", "crm.objects.contacts"),
+    ("emails", "crm.objects.contacts"),
+    ("tickets", "crm.objects.tickets"),
+    ("products", "crm.objects.products"),
+    ("line_items", "crm.objects.line_items"),
     ("members", "crm.objects.owners"),
     ("lists", "crm.lists"),
     ("custom_objects", "crm.objects.custom"),
@@ -76,6 +81,8 @@ mod tests {
                 "notes:read",
                 "tasks:read",
                 "meetings:read",
+                "calls:read",
+                "emails:read",
             ]
         "#]]
         .assert_debug_eq(&crmd_permissions("crm.objects.contacts.read"));
@@ -89,6 +96,10 @@ mod tests {
         "#]]
         .assert_debug_eq(&crmd_permissions("crm.objects.deals.write"));
         assert!(crmd_permissions("tickets").is_empty());
-        assert!(crmd_permissions("crm.objects.tickets.read").is_empty());
+        assert_eq!(crmd_permissions("crm.objects.tickets.read"), ["tickets:read"]);
+        assert_eq!(
+            hubspot_scopes("line_items:update"),
+            ["crm.objects.line_items.write"]
+        );
     }
 }

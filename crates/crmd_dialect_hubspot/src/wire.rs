@@ -306,3 +306,29 @@ pub(crate) struct CollectionWithTotal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) paging: Option<Paging>,
 }
+
+/// `PublicOwner`: a crmd member as a HubSpot owner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Owner {
+    pub(crate) id: String,
+    pub(crate) email: Option<String>,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    /// `null` for an archived owner, as HubSpot does; `userIdIncludingInactive` keeps it.
+    pub(crate) user_id: Option<u64>,
+    pub(crate) user_id_including_inactive: u64,
+    pub(crate) r#type: &'static str,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) archived: bool,
+    pub(crate) teams: Vec<serde_json::Value>,
+}
+
+/// `CollectionResponsePublicOwnerForwardPaging`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OwnerCollection {
+    pub(crate) results: Vec<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) paging: Option<Paging>,
+}

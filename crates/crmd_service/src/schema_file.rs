@@ -973,13 +973,18 @@ mod tests {
             slugs,
             [
                 "account",
+                "call",
                 "contact",
+                "email",
+                "line_item",
                 "list",
                 "meeting",
                 "member",
                 "note",
                 "opportunity",
-                "task"
+                "product",
+                "task",
+                "ticket"
             ]
         );
         let account = schema.object_type("account").unwrap();

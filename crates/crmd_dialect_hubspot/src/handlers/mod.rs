@@ -7,6 +7,7 @@
 pub(crate) mod associations;
 pub(crate) mod batch;
 pub(crate) mod objects;
+pub(crate) mod owners;
 pub(crate) mod search;
 pub(crate) mod unsupported;
 
@@ -198,7 +199,10 @@ pub(crate) fn unique_field_key(target: &ObjectTypeTarget, id_property: &str) -> 
             | Source::AddressPart(..)
             | Source::Id
             | Source::CreatedAt
-            | Source::UpdatedAt => None,
+            | Source::UpdatedAt
+            | Source::Related(_)
+            | Source::Pipeline { .. }
+            | Source::LineItemAmount => None,
         });
     match unique {
         Some(field) => Ok(field.key.clone()),
@@ -299,12 +303,19 @@ pub(crate) async fn add_history(
                 timestamp: record.created_at.to_rfc3339(),
                 source_type: "API",
             }],
-            Source::UpdatedAt => vec![wire::ValueWithTimestamp {
-                value: convert::read(record, source).unwrap_or_default(),
-                timestamp: record.updated_at.to_rfc3339(),
-                source_type: "API",
-            }],
-            Source::Field(key) | Source::NamePart(key, _) | Source::AddressPart(key, _) => {
+            // Relationships and calculated values keep no history: their current value.
+            Source::UpdatedAt | Source::Related(_) | Source::LineItemAmount => {
+                vec![wire::ValueWithTimestamp {
+                    value: convert::read(record, source).unwrap_or_default(),
+                    timestamp: record.updated_at.to_rfc3339(),
+                    source_type: "API",
+                }]
+            }
+            // A pipeline's history is its stage's, each stage read as its pipeline.
+            Source::Pipeline { stage_key: key, .. }
+            | Source::Field(key)
+            | Source::NamePart(key, _)
+            | Source::AddressPart(key, _) => {
                 let past = state
                     .crm
                     .field_history(

@@ -163,8 +163,11 @@ pub(crate) async fn create_one(
         .create_record(&target.actor, target.object_type(), input)
         .await
         .map_err(|error| {
-            if let crmd_service::ServiceError::RelatedMissing { id, .. }
-            | crmd_service::ServiceError::RelatedTrashed { id, .. } = &error
+            // A missing related record of an association; one of a relationship property
+            // (`hubspot_owner_id`) is an invalid property value.
+            if let crmd_service::ServiceError::RelatedMissing { id, key }
+            | crmd_service::ServiceError::RelatedTrashed { id, key } = &error
+                && target.catalog.name_of_relationship(key).is_none()
             {
                 associations::invalid_object_ids(vec![id.to_string()])
             } else {

@@ -66,8 +66,8 @@ async fn authentication_and_scopes() {
 async fn requests_crmd_cannot_serve_say_so() {
     let hs = Hs::new().await;
     let lines = [
-        error_line(&hs.get("/crm/v3/objects/tickets").await),
-        error_line(&hs.get("/crm/v3/objects/0-48/1").await),
+        error_line(&hs.get("/crm/v3/objects/quotes").await),
+        error_line(&hs.get("/crm/v3/objects/0-53/1").await),
         error_line(&hs.get("/crm/v3/objects/spaceships").await),
         error_line(&hs.post("/crm/v3/objects/contacts/merge", json!({})).await),
         error_line(&hs.get("/crm/v3/properties/contacts").await),
@@ -102,8 +102,8 @@ async fn requests_crmd_cannot_serve_say_so() {
     ];
     expect_test::expect![[r#"
         [
-            "501 NOT_IMPLEMENTED: The object type tickets is not supported by this crmd version: crmd's standard model has no tickets.",
-            "501 NOT_IMPLEMENTED: The object type calls is not supported by this crmd version: crmd's standard model has no calls.",
+            "501 NOT_IMPLEMENTED: The object type quotes is not supported by this crmd version: crmd's standard model has no quotes.",
+            "501 NOT_IMPLEMENTED: The object type invoices is not supported by this crmd version: crmd's standard model has no invoices.",
             "404 OBJECT_NOT_FOUND: Unable to infer object type from: spaceships",
             "501 NOT_IMPLEMENTED: POST /crm/v3/objects/contacts/merge is not supported by this crmd version",
             "501 NOT_IMPLEMENTED: GET /crm/v3/properties/contacts is not supported by this crmd version",

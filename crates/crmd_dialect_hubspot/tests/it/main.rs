@@ -6,5 +6,7 @@ mod associations;
 mod batch;
 mod errors;
 mod objects;
+mod owners;
 mod routes;
 mod search;
+mod types;

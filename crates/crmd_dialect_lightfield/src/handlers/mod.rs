@@ -142,8 +142,10 @@ impl FromRequestParts<Arc<AppState>> for Collection {
                         format!("No custom object type '{slug}' found."),
                     )
                 };
+                // Custom types, and standard types Lightfield has no resource for (tickets,
+                // calls, emails, products, line items).
                 let object_type = match state.crm.object_type(&actor, &slug).await {
-                    Ok(object_type) if !object_type.is_standard => object_type,
+                    Ok(object_type) if is_served_as_object(&object_type) => object_type,
                     Ok(_) => return Err(not_found()),
                     Err(error) if error.code() == ErrorCode::NotFound => return Err(not_found()),
                     Err(error) => return Err(ApiError::from_service(error, &slug)),
@@ -158,6 +160,12 @@ impl FromRequestParts<Arc<AppState>> for Collection {
             }
         }
     }
+}
+
+/// Whether `/v1/objects/{slug}` serves a type: every custom type, and the standard types
+/// without a Lightfield name.
+pub(crate) fn is_served_as_object(object_type: &crmd_core::ObjectType) -> bool {
+    !object_type.is_standard || !object_type.names.contains_key("lightfield")
 }
 
 /// One record of a collection, by the `{id}` of the route. An id that is not a record id
