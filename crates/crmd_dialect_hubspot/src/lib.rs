@@ -27,6 +27,7 @@ mod filter;
 mod handlers;
 mod object_types;
 mod properties;
+mod rate_limit;
 mod resources;
 mod routes;
 mod scopes;
@@ -38,7 +39,9 @@ pub use scopes::crmd_permissions;
 use crmd_http::AppState;
 use std::sync::Arc;
 
-/// Every HubSpot route of the dialect, to merge into crmd's router.
-pub fn router() -> axum::Router<Arc<AppState>> {
-    routes::router()
+/// Every HubSpot route of the dialect, to merge into crmd's router, behind the dialect's
+/// rate limits (of `state`'s limits profile).
+pub fn router(state: &Arc<AppState>) -> axum::Router<Arc<AppState>> {
+    let limits = (state.clone(), rate_limit::limits(state));
+    routes::router().layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
 }
