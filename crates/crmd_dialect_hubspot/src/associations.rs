@@ -394,7 +394,7 @@ pub(crate) fn find_v3<'a>(
         };
         return find(schema, from, to, category, type_id);
     }
-    let name = V3_ALIASES
+    let named = V3_ALIASES
         .iter()
         .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
         .map_or(name, |(_, actual)| actual);
@@ -403,7 +403,7 @@ pub(crate) fn find_v3<'a>(
         if let Some(position) = association
             .types
             .iter()
-            .position(|kind| kind.name.eq_ignore_ascii_case(name))
+            .position(|kind| kind.name.eq_ignore_ascii_case(named))
         {
             return Ok((association.clone(), position));
         }
@@ -412,7 +412,7 @@ pub(crate) fn find_v3<'a>(
         association
             .inverse_types
             .iter()
-            .any(|kind| kind.name.eq_ignore_ascii_case(name))
+            .any(|kind| kind.name.eq_ignore_ascii_case(named))
     });
     if is_inverse {
         return Err(ApiError::validation(format!(

@@ -2,20 +2,23 @@
 //! merged-away records, which read as the record they were merged into.
 //!
 //! HubSpot keeps the primary's values and fills the properties it lacks from the merged
-//! record; crmd's merge does the same. HubSpot keeps a merged contact's email as one more
-//! address of the survivor: crmd takes the union of both records' values of every EMAIL
-//! field that holds several values. The survivor keeps the primary's id (HubSpot may give
+//! record; crmd's merge does the same, and the compound fields HubSpot splits into several
+//! properties (`firstname` and `lastname`, the address parts) are filled part by part.
+//! HubSpot keeps a merged contact's email as one more address of the survivor: crmd takes
+//! the union of both records' values of every EMAIL field that holds several values. The survivor keeps the primary's id (HubSpot may give
 //! it a new one; clients use the id the answer carries). The merged-away record goes to
 //! crmd's trash, and a read of its id answers the survivor, as HubSpot's does.
 
 use super::{JsonBody, ObjectTypeTarget, object_not_found, parse_body, parse_record_id};
 use crate::convert::{self, Selection};
 use crate::error::ApiError;
+use crate::properties::Source;
 use axum::Json;
 use axum::extract::State;
-use crmd_core::{ErrorCode, FieldType, Record, Value};
+use crmd_core::{Address, ErrorCode, FieldType, FullName, Record, Value};
 use crmd_http::AppState;
 use crmd_service::{Action, FieldInput, MergeInput, Resolution};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// `PublicMergeInput`. The SDKs send the ids as strings; raw callers sometimes numbers.
@@ -85,6 +88,59 @@ fn email_unions(target: &ObjectTypeTarget, primary: &Record, merged: &Record) ->
     resolutions
 }
 
+/// The part of the primary's when set, else the merged record's.
+fn fill(mine: &Option<String>, theirs: &Option<String>) -> Option<String> {
+    mine.clone()
+        .filter(|part| !part.is_empty())
+        .or_else(|| theirs.clone())
+}
+
+/// The compound fields HubSpot reads as several properties (`firstname` and `lastname`,
+/// `address` … `country`), merged part by part as HubSpot merges properties: each part
+/// the primary lacks comes from the merged record.
+fn part_fills(target: &ObjectTypeTarget, primary: &Record, merged: &Record) -> Vec<(String, Resolution)> {
+    let split: BTreeSet<&str> = target
+        .catalog
+        .properties()
+        .filter_map(|(_, source)| match source {
+            Source::NamePart(key, _) | Source::AddressPart(key, _) => Some(key.as_str()),
+            Source::Field(_) | Source::Id | Source::CreatedAt | Source::UpdatedAt => None,
+        })
+        .collect();
+    let mut resolutions = Vec::new();
+    for key in split {
+        let filled = match (primary.value(key), merged.value(key)) {
+            (Some(Value::FullName(mine)), Some(Value::FullName(theirs))) => {
+                let filled = FullName {
+                    first_name: fill(&mine.first_name, &theirs.first_name),
+                    last_name: fill(&mine.last_name, &theirs.last_name),
+                };
+                (filled != *mine).then(|| filled.to_json())
+            }
+            (Some(Value::Address(mine)), Some(Value::Address(theirs))) => {
+                let filled = Address {
+                    street: fill(&mine.street, &theirs.street),
+                    street2: fill(&mine.street2, &theirs.street2),
+                    city: fill(&mine.city, &theirs.city),
+                    state: fill(&mine.state, &theirs.state),
+                    postal_code: fill(&mine.postal_code, &theirs.postal_code),
+                    country: fill(&mine.country, &theirs.country),
+                    latitude: mine.latitude.or(theirs.latitude),
+                    longitude: mine.longitude.or(theirs.longitude),
+                };
+                (filled != *mine).then(|| filled.to_json())
+            }
+            // One side unset: crmd's merge keeps the primary's value when set, else takes
+            // the merged record's, which is the same.
+            _ => None,
+        };
+        if let Some(json) = filled {
+            resolutions.push((key.to_owned(), Resolution::Value(FieldInput::Json(json))));
+        }
+    }
+    resolutions
+}
+
 /// `POST /crm/v3/objects/{objectType}/merge`: fold `objectIdToMerge` into
 /// `primaryObjectId`; 200 with the surviving record.
 pub(crate) async fn merge(
@@ -102,7 +158,10 @@ pub(crate) async fn merge(
     let input = MergeInput {
         primary: primary.id,
         duplicate: merged.id,
-        resolutions: email_unions(&target, &primary, &merged),
+        resolutions: email_unions(&target, &primary, &merged)
+            .into_iter()
+            .chain(part_fills(&target, &primary, &merged))
+            .collect(),
         multi_select_union: false,
     };
     let outcome = state
