@@ -164,6 +164,8 @@ impl Crm {
             }
             match failed {
                 Some(error) => results.push(Some(Err(error))),
+                // A group with nothing to write commits nothing: no transaction for it.
+                None if writes.is_empty() => results.push(Some(Ok(Vec::new()))),
                 None => {
                     store_groups.push(writes);
                     subjects.push(named);
