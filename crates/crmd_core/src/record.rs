@@ -62,6 +62,9 @@ pub enum ChangeOp {
     /// The record was merged into another and moved to the trash (the merge's duplicate):
     /// the links that moved away from it.
     MergeTrash,
+    /// The record was deleted for good, with its history: the entry names the record and
+    /// nothing else, and the record's earlier entries keep no values.
+    Purge,
 }
 
 impl ChangeOp {
@@ -73,6 +76,7 @@ impl ChangeOp {
             ChangeOp::Restore => "restore",
             ChangeOp::Merge => "merge",
             ChangeOp::MergeTrash => "merge_trash",
+            ChangeOp::Purge => "purge",
         }
     }
 
@@ -84,6 +88,7 @@ impl ChangeOp {
             "restore" => Some(ChangeOp::Restore),
             "merge" => Some(ChangeOp::Merge),
             "merge_trash" => Some(ChangeOp::MergeTrash),
+            "purge" => Some(ChangeOp::Purge),
             _ => None,
         }
     }

@@ -451,13 +451,6 @@ pub(crate) fn find<'a>(
             return Ok((association.clone(), position));
         }
     }
-    let type_id_of = |object_type: &ObjectType| {
-        object_type
-            .names
-            .get(HUBSPOT_TYPE_ID)
-            .cloned()
-            .unwrap_or_else(|| object_type.slug.clone())
-    };
     if associations
         .iter()
         .any(|association| association.inverse_position(category, type_id).is_some())
@@ -476,6 +469,83 @@ pub(crate) fn find<'a>(
         crate::object_types::hubspot_name(to)
     ))
     .context("associationTypeId", [type_id.to_string()]))
+}
+
+/// v3 names of HubSpot's labelled `Primary` types that crmd has no label for, with the
+/// type each names in crmd. The v3 API predates labels: its `contact_to_company` is the
+/// plain association of a contact with a company, which crmd holds as the unlabelled
+/// type; a read names that type by its own name.
+const V3_ALIASES: [(&str, &str); 2] = [
+    ("contact_to_company", "contact_to_company_unlabeled"),
+    ("company_to_contact", "company_to_contact_unlabeled"),
+];
+
+/// The association a v3 type names from `from` to `to`, with the type's position: a v3
+/// name (`contact_to_company_unlabeled`, matched ignoring case) or a typeId as text
+/// (`"279"`). A type of the other direction answers HubSpot's `invalid from object type`.
+pub(crate) fn find_v3<'a>(
+    schema: &'a Schema,
+    from: &ObjectType,
+    to: &ObjectType,
+    name: &str,
+) -> Result<(Association<'a>, usize), ApiError> {
+    let name = name.trim();
+    if !name.is_empty() && name.bytes().all(|byte| byte.is_ascii_digit()) {
+        let type_id: u64 = name.parse().map_err(|_| unknown_v3(from, to, name))?;
+        let category = if type_id >= USER_DEFINED_BASE {
+            Category::UserDefined
+        } else {
+            Category::HubspotDefined
+        };
+        return find(schema, from, to, category, type_id);
+    }
+    let named = V3_ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+        .map_or(name, |(_, actual)| actual);
+    let associations = between(schema, from, to);
+    for association in &associations {
+        if let Some(position) = association
+            .types
+            .iter()
+            .position(|kind| kind.name.eq_ignore_ascii_case(named))
+        {
+            return Ok((association.clone(), position));
+        }
+    }
+    let is_inverse = associations.iter().any(|association| {
+        association
+            .inverse_types
+            .iter()
+            .any(|kind| kind.name.eq_ignore_ascii_case(named))
+    });
+    if is_inverse {
+        return Err(ApiError::validation(format!(
+            "invalid from object type {} for associations to be created. expected: {}",
+            type_id_of(from),
+            type_id_of(to)
+        ))
+        .context("type", [name.to_owned()]));
+    }
+    Err(unknown_v3(from, to, name))
+}
+
+fn unknown_v3(from: &ObjectType, to: &ObjectType, name: &str) -> ApiError {
+    ApiError::validation(format!(
+        "association type {name:?} is not defined from {} to {}",
+        crate::object_types::hubspot_name(from),
+        crate::object_types::hubspot_name(to)
+    ))
+    .context("type", [name.to_owned()])
+}
+
+/// HubSpot's objectTypeId of a type (`0-1`, `2-3`), or its slug when it has none.
+pub(crate) fn type_id_of(object_type: &ObjectType) -> String {
+    object_type
+        .names
+        .get(HUBSPOT_TYPE_ID)
+        .cloned()
+        .unwrap_or_else(|| object_type.slug.clone())
 }
 
 /// The default association from `from` to `to`: HubSpot's unlabelled type, or for a pair

@@ -12,7 +12,7 @@ use http::header::{HeaderName, HeaderValue};
 use std::collections::BTreeMap;
 
 /// HubSpot echoes the body's `correlationId` in this header.
-static CORRELATION_HEADER: HeaderName = HeaderName::from_static("x-hubspot-correlation-id");
+pub(crate) static CORRELATION_HEADER: HeaderName = HeaderName::from_static("x-hubspot-correlation-id");
 
 /// The message HubSpot sends with a 401.
 pub(crate) const UNAUTHENTICATED_MESSAGE: &str = "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview";

@@ -2,11 +2,14 @@
 //!
 //! Every object type shares one set of routes under `/crm/v3/objects/{object_type}`;
 //! static segments (`batch`, `search`, `merge`) take precedence over `{object_id}`.
-//! Associations are under `/crm/v4/objects/…/associations` and `/crm/v4/associations`.
+//! Associations are under `/crm/v4/objects/…/associations` and `/crm/v4/associations`,
+//! and in the v3 API under `/crm/v3/objects/…/associations` and `/crm/v3/associations`.
 //! HubSpot APIs crmd does not serve yet answer 501; any other path under `/crm`,
 //! `/crm-object-schemas` answers a JSON 404.
 
-use crate::handlers::{associations, batch, objects, owners, search, unsupported};
+use crate::handlers::{
+    associations, associations_v3, batch, gdpr, merge, objects, owners, search, unsupported,
+};
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::handler::Handler;
@@ -42,10 +45,10 @@ const OBJECT: &str = "/crm/v3/objects/{object_type}/{object_id}";
 const LABELS: &str = "/crm/v4/associations/{object_type}/{to_object_type}/labels";
 const RECORD_ASSOCIATION: &str =
     "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}";
+const V3_RECORD_ASSOCIATION: &str = "/crm/v3/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}/{association_type}";
 
 fn table() -> Vec<Route> {
     use Method as M;
-    let later = "501 not implemented yet";
     vec![
         route(
             M::GET,
@@ -101,14 +104,56 @@ fn table() -> Vec<Route> {
         route(
             M::POST,
             "/crm/v3/objects/{object_type}/merge",
-            later,
-            unsupported::not_implemented,
+            "merge two records (primaryObjectId, objectIdToMerge)",
+            merge::merge,
         ),
         route(
             M::POST,
             "/crm/v3/objects/contacts/gdpr-delete",
-            later,
-            unsupported::not_implemented,
+            "delete a contact for good (objectId, idProperty)",
+            gdpr::gdpr_delete,
+        ),
+        route(
+            M::GET,
+            "/crm/v3/objects/{object_type}/{object_id}/associations/{to_object_type}",
+            "v3 associated ids (limit, after)",
+            associations_v3::list,
+        ),
+        route(
+            M::PUT,
+            V3_RECORD_ASSOCIATION,
+            "v3 associate with a type",
+            associations_v3::put,
+        ),
+        route(
+            M::DELETE,
+            V3_RECORD_ASSOCIATION,
+            "v3 remove the association of a type",
+            associations_v3::delete,
+        ),
+        route(
+            M::GET,
+            "/crm/v3/associations/{object_type}/{to_object_type}/types",
+            "v3 association types of the pair",
+            associations_v3::types,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/associations/{object_type}/{to_object_type}/batch/create",
+            "v3 batch associate with types",
+            associations_v3::batch_create,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/associations/{object_type}/{to_object_type}/batch/read",
+            "v3 batch read associations",
+            associations_v3::batch_read,
+        ),
+        route(
+            M::POST,
+            "/crm/v3/associations/{object_type}/{to_object_type}/batch/archive",
+            "v3 batch remove associations of types",
+            associations_v3::batch_archive,
         ),
         route(
             M::GET,
@@ -159,6 +204,12 @@ fn table() -> Vec<Route> {
             associations::batch_archive,
         ),
         route(
+            M::POST,
+            "/crm/v4/associations/{object_type}/{to_object_type}/batch/labels/archive",
+            "batch remove the listed association types of each pair",
+            associations::batch_labels_archive,
+        ),
+        route(
             M::GET,
             "/crm/v3/owners",
             "owners: crmd's members (limit, after, email, archived)",
@@ -205,12 +256,11 @@ fn table() -> Vec<Route> {
 }
 
 /// HubSpot APIs crmd does not serve yet: every path under these prefixes answers 501.
-const LATER_PREFIXES: [&str; 6] = [
+const LATER_PREFIXES: [&str; 5] = [
     "/crm/v3/properties",
     "/crm/v3/schemas",
     "/crm-object-schemas/v3/schemas",
     "/crm/v3/pipelines",
-    "/crm/v3/associations",
     "/crm/v4",
 ];
 

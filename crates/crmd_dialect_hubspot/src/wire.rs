@@ -141,6 +141,43 @@ pub(crate) struct AssociationsOf {
     pub(crate) to: Vec<AssociatedObject>,
 }
 
+/// `PublicAssociation`: one association of the v3 API, named by its v3 type name.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct V3Association {
+    pub(crate) from: IdOut,
+    pub(crate) to: IdOut,
+    pub(crate) r#type: String,
+}
+
+/// `PublicAssociationMulti`: one result of a v3 batch read, one entry per (record, type).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct V3AssociationsOf {
+    pub(crate) from: IdOut,
+    pub(crate) to: Vec<AssociatedId>,
+}
+
+/// One association type of the v3 types API; the id is the typeId as text.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct V3AssociationType {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+/// The v3 association types of a pair of object types.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct V3AssociationTypes {
+    pub(crate) results: Vec<V3AssociationType>,
+}
+
+/// `CollectionResponseAssociatedIdForwardPaging`: a record's associations of one type in
+/// the v3 per-object API.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssociatedIdCollection {
+    pub(crate) results: Vec<AssociatedId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) paging: Option<Paging>,
+}
+
 /// The labels of a pair of object types.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct AssociationLabels {
@@ -224,6 +261,20 @@ pub(crate) struct ErrorDetail {
     pub(crate) r#in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) context: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// The body of a 429: HubSpot names the limit with `errorType` and `policyName`; crmd
+/// adds `category`, which the SDKs' `Error` model requires.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RateLimitBody {
+    pub(crate) status: &'static str,
+    pub(crate) message: &'static str,
+    pub(crate) error_type: &'static str,
+    pub(crate) correlation_id: String,
+    pub(crate) policy_name: &'static str,
+    pub(crate) group_name: &'static str,
+    pub(crate) category: &'static str,
 }
 
 /// `SimplePublicObjectInputForCreate` and `SimplePublicObjectInput`.

@@ -14,14 +14,13 @@
 //! relaxed profile, the configured rate.
 
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use crmd_http::rate_limit::{RateCategory, RateClient, RateDecision, RateLimiter, RateQuota};
+use crmd_http::rate_limit::{RateCategory, RateDecision, RateLimiter, RateQuota};
 use crmd_http::{AppState, LimitsProfile};
 use http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use http::{Method, StatusCode};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// Lightfield's documented rate: requests per second per category and organisation.
@@ -71,19 +70,7 @@ pub(crate) async fn limit(
         |matched| matched.as_str().to_owned(),
     );
     let category = category(request.method(), &path);
-    let client = match crmd_http::authenticate(&state, request.headers()).await {
-        Ok(actor) => {
-            let workspace = actor.workspace;
-            request.extensions_mut().insert(actor);
-            RateClient::Workspace(workspace)
-        }
-        Err(_) => request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(RateClient::Anonymous, |ConnectInfo(address)| {
-                RateClient::Address(address.ip())
-            }),
-    };
+    let client = crmd_http::rate_limit::identify(&state, &mut request).await;
     match limiter.check(client, category) {
         RateDecision::Allowed(quota) => {
             let mut response = next.run(request).await;

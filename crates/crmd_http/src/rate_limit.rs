@@ -1,16 +1,22 @@
-//! Rate limits: one token bucket per client and category of request.
+//! Rate limits: one token bucket per client and category of request, and daily quotas.
 //!
-//! A bucket holds `requests_per_second` tokens and refills continuously at that rate, so a
-//! client may burst up to a second's worth of requests and then keep that pace. Each request
-//! takes one token; without one it is refused, with the time until a token comes back.
-//! The bucket is kept as the time it will be full again (the "theoretical arrival time" of
-//! GCRA), one atomic integer, so that a check takes no lock.
+//! A bucket holds `limit` tokens and refills continuously, `limit` tokens per interval
+//! (a second unless the vendor counts over a longer one), so a client may burst up to the
+//! interval's worth of requests and then keep that pace. Each request takes one token;
+//! without one it is refused, with the time until a token comes back. The bucket is kept as
+//! the time it will be full again (the "theoretical arrival time" of GCRA), one atomic
+//! integer, so that a check takes no lock.
 //!
-//! Dialects pick the rate (their vendor's in the `vendor` profile) and render the headers.
+//! A daily quota ([`DailyLimiter`]) counts a client's requests per UTC day.
+//!
+//! [`identify`] tells whom a request counts against. Dialects pick the rates (their
+//! vendor's in the `vendor` profile) and render the headers and the refusal.
 
+use crate::AppState;
+use axum::extract::{ConnectInfo, Request};
 use crmd_core::WorkspaceId;
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,6 +30,8 @@ pub enum RateCategory {
     Read,
     /// Lists.
     Search,
+    /// Every request, for vendors that count them all in one bucket.
+    Any,
 }
 
 impl RateCategory {
@@ -32,6 +40,7 @@ impl RateCategory {
             RateCategory::Write => "write",
             RateCategory::Read => "read",
             RateCategory::Search => "search",
+            RateCategory::Any => "any",
         }
     }
 }
@@ -75,7 +84,9 @@ const MAX_IDLE_BUCKETS: usize = 4096;
 /// Token buckets per client and category, all of one rate.
 #[derive(Debug)]
 pub struct RateLimiter {
-    requests_per_second: u32,
+    /// Tokens a bucket holds, and tokens that come back per `window`.
+    limit: u32,
+    window: Duration,
     /// Nanoseconds one token takes to come back.
     interval_nanos: u64,
     started: Instant,
@@ -86,17 +97,33 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter of `requests_per_second` (at least 1) per client and category.
     pub fn new(requests_per_second: u32) -> RateLimiter {
-        let requests_per_second = requests_per_second.max(1);
+        RateLimiter::per_window(requests_per_second, Duration::from_secs(1))
+    }
+
+    /// A limiter of `limit` requests (at least 1) per `window` (at least a millisecond)
+    /// per client and category: a full bucket takes a burst of `limit`, and tokens come
+    /// back evenly over the window.
+    pub fn per_window(limit: u32, window: Duration) -> RateLimiter {
+        let limit = limit.max(1);
+        let window = window.max(Duration::from_millis(1));
+        let window_nanos = u64::try_from(window.as_nanos()).unwrap_or(u64::MAX);
         RateLimiter {
-            requests_per_second,
-            interval_nanos: (1_000_000_000 / u64::from(requests_per_second)).max(1),
+            limit,
+            window,
+            interval_nanos: (window_nanos / u64::from(limit)).max(1),
             started: Instant::now(),
             buckets: RwLock::new(HashMap::new()),
         }
     }
 
-    pub fn requests_per_second(&self) -> u32 {
-        self.requests_per_second
+    /// Requests a full bucket takes.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The time over which `limit` tokens come back.
+    pub fn window(&self) -> Duration {
+        self.window
     }
 
     /// Takes a token from the client's bucket of the category, now.
@@ -115,7 +142,7 @@ impl RateLimiter {
     ) -> RateDecision {
         let bucket = self.bucket(client, category, elapsed);
         let now = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
-        let capacity = self.interval_nanos * u64::from(self.requests_per_second);
+        let capacity = self.interval_nanos * u64::from(self.limit);
         let mut full_at = bucket.load(Ordering::Acquire);
         loop {
             // How far the bucket is from full, in time.
@@ -142,7 +169,7 @@ impl RateLimiter {
         let full_at = unix_now + Duration::from_nanos(debt_nanos);
         let reset_unix_secs = full_at.as_secs() + u64::from(full_at.subsec_nanos() > 0);
         RateQuota {
-            limit: self.requests_per_second,
+            limit: self.limit,
             remaining,
             reset_unix_secs,
         }
@@ -164,6 +191,134 @@ impl RateLimiter {
             buckets.retain(|_, full_at| full_at.load(Ordering::Acquire) > now);
         }
         buckets.entry(key).or_default().clone()
+    }
+}
+
+/// Whom a request counts against, authenticating its key once: the workspace of a valid
+/// key, whose actor is left in the request's extensions for the handlers to reuse, or
+/// else the client's address.
+pub async fn identify(state: &AppState, request: &mut Request) -> RateClient {
+    match crate::authenticate(state, request.headers()).await {
+        Ok(actor) => {
+            let workspace = actor.workspace;
+            request.extensions_mut().insert(actor);
+            RateClient::Workspace(workspace)
+        }
+        Err(_) => request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(RateClient::Anonymous, |ConnectInfo(address)| {
+                RateClient::Address(address.ip())
+            }),
+    }
+}
+
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// A quota of requests per client and UTC day. A client's count is one atomic integer
+/// holding the day and the count, so that a check takes no lock.
+#[derive(Debug)]
+pub struct DailyLimiter {
+    limit: u32,
+    counters: RwLock<HashMap<RateClient, Arc<AtomicU64>>>,
+}
+
+impl DailyLimiter {
+    /// A quota of `limit` (at least 1) requests per client and UTC day.
+    pub fn new(limit: u32) -> DailyLimiter {
+        DailyLimiter {
+            limit: limit.max(1),
+            counters: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Requests a client may make per day.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Counts one request of the client, now.
+    pub fn check(&self, client: RateClient) -> RateDecision {
+        self.check_at(
+            client,
+            SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default(),
+        )
+    }
+
+    /// [`DailyLimiter::check`] at `unix_now`. A refused request is not counted. The quota
+    /// resets at midnight UTC, which is `reset_unix_secs`.
+    pub fn check_at(&self, client: RateClient, unix_now: Duration) -> RateDecision {
+        let day = unix_now.as_secs() / SECONDS_PER_DAY;
+        let reset_unix_secs = (day + 1) * SECONDS_PER_DAY;
+        let counter = self.counter(client, day);
+        let mut current = counter.load(Ordering::Acquire);
+        loop {
+            let count = if current >> 32 == day {
+                current & u64::from(u32::MAX)
+            } else {
+                0
+            };
+            if count >= u64::from(self.limit) {
+                return RateDecision::Limited {
+                    quota: RateQuota {
+                        limit: self.limit,
+                        remaining: 0,
+                        reset_unix_secs,
+                    },
+                    retry_after_secs: reset_unix_secs.saturating_sub(unix_now.as_secs()).max(1),
+                };
+            }
+            let next = (day << 32) | (count + 1);
+            match counter.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => {
+                    let remaining = u64::from(self.limit) - (count + 1);
+                    return RateDecision::Allowed(RateQuota {
+                        limit: self.limit,
+                        remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
+                        reset_unix_secs,
+                    });
+                }
+                Err(actual) => current = actual,
+            }
+        }
+    }
+
+    /// Requests the client has left today, without counting one.
+    pub fn remaining(&self, client: RateClient) -> u32 {
+        let day = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+            / SECONDS_PER_DAY;
+        let current = self
+            .counters
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&client)
+            .map_or(0, |counter| counter.load(Ordering::Acquire));
+        let count = if current >> 32 == day {
+            current & u64::from(u32::MAX)
+        } else {
+            0
+        };
+        u32::try_from(u64::from(self.limit).saturating_sub(count)).unwrap_or(u32::MAX)
+    }
+
+    fn counter(&self, client: RateClient, day: u64) -> Arc<AtomicU64> {
+        if let Some(counter) = self
+            .counters
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&client)
+        {
+            return counter.clone();
+        }
+        let mut counters = self.counters.write().unwrap_or_else(PoisonError::into_inner);
+        if counters.len() >= MAX_IDLE_BUCKETS && !counters.contains_key(&client) {
+            // Counters of earlier days hold nothing that still counts.
+            counters.retain(|_, counter| counter.load(Ordering::Acquire) >> 32 == day);
+        }
+        counters.entry(client).or_default().clone()
     }
 }
 
@@ -272,6 +427,80 @@ mod tests {
         };
         assert_eq!(retry_after_secs, 1, "1 ms left rounds up to a second");
         assert_eq!(quota.remaining, 0);
+    }
+
+    #[test]
+    fn a_bucket_over_ten_seconds_takes_its_burst_and_refills_evenly() {
+        let limiter = RateLimiter::per_window(190, Duration::from_secs(10));
+        assert_eq!(
+            (limiter.limit(), limiter.window()),
+            (190, Duration::from_secs(10))
+        );
+        for _ in 0..190 {
+            assert!(matches!(
+                check(&limiter, CLIENT, RateCategory::Any, 0),
+                RateDecision::Allowed(_)
+            ));
+        }
+        let RateDecision::Limited {
+            quota,
+            retry_after_secs,
+        } = check(&limiter, CLIENT, RateCategory::Any, 0)
+        else {
+            panic!("the 191st request within ten seconds is refused");
+        };
+        assert_eq!((quota.limit, quota.remaining, retry_after_secs), (190, 0, 1));
+        assert_eq!(
+            quota.reset_unix_secs,
+            UNIX.as_secs() + 10,
+            "full again in ten seconds"
+        );
+        // 19 tokens a second come back: one every 52.6 ms.
+        assert!(matches!(
+            check(&limiter, CLIENT, RateCategory::Any, 53),
+            RateDecision::Allowed(RateQuota { remaining: 0, .. })
+        ));
+        assert!(matches!(
+            check(&limiter, CLIENT, RateCategory::Any, 54),
+            RateDecision::Limited { .. }
+        ));
+    }
+
+    #[test]
+    fn a_daily_quota_counts_per_client_and_resets_at_midnight_utc() {
+        let limiter = DailyLimiter::new(2);
+        let midnight = UNIX.as_secs() - UNIX.as_secs() % SECONDS_PER_DAY;
+        let noon = Duration::from_secs(midnight + SECONDS_PER_DAY / 2);
+        let allowed = |remaining| {
+            RateDecision::Allowed(RateQuota {
+                limit: 2,
+                remaining,
+                reset_unix_secs: midnight + SECONDS_PER_DAY,
+            })
+        };
+        assert_eq!(limiter.check_at(CLIENT, noon), allowed(1));
+        assert_eq!(limiter.check_at(CLIENT, noon), allowed(0));
+        assert_eq!(
+            limiter.check_at(CLIENT, noon),
+            RateDecision::Limited {
+                quota: RateQuota {
+                    limit: 2,
+                    remaining: 0,
+                    reset_unix_secs: midnight + SECONDS_PER_DAY
+                },
+                retry_after_secs: SECONDS_PER_DAY / 2,
+            }
+        );
+        assert_eq!(
+            limiter.check_at(RateClient::Anonymous, noon),
+            allowed(1),
+            "each client has its own count"
+        );
+        let next_day = Duration::from_secs(midnight + SECONDS_PER_DAY);
+        assert!(matches!(
+            limiter.check_at(CLIENT, next_day),
+            RateDecision::Allowed(RateQuota { remaining: 1, .. })
+        ));
     }
 
     #[test]

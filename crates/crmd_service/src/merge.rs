@@ -235,6 +235,44 @@ impl Crm {
         Ok(merge)
     }
 
+    /// The active record that a record merged away now lives on: the primary it was
+    /// merged into, followed through later merges of that primary. `None` when the record
+    /// was never merged away, or when the survivor is no longer active. Needs the type's
+    /// read permission.
+    pub async fn merged_into(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<Option<Record>, ServiceError> {
+        /// Merges followed at most; a longer chain answers as not merged.
+        const MAX_CHAIN: usize = 100;
+        require(actor, object_type, Action::Read)?;
+        let mut current = id;
+        for _ in 0..MAX_CHAIN {
+            let merges = self.store.merges_of(actor.workspace, current).await?;
+            let Some(merge) = merges
+                .into_iter()
+                .rev()
+                .find(|merge| merge.duplicate == current && merge.object_type == object_type.slug)
+            else {
+                if current == id {
+                    return Ok(None);
+                }
+                return match self
+                    .store
+                    .get_record(actor.workspace, &object_type.slug, current)
+                    .await?
+                {
+                    Some(record) if !record.is_trashed() => Ok(Some(record)),
+                    Some(_) | None => Ok(None),
+                };
+            };
+            current = merge.primary;
+        }
+        Ok(None)
+    }
+
     async fn active_record(
         &self,
         actor: &Actor,

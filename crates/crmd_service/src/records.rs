@@ -452,6 +452,22 @@ impl Crm {
             .map_err(|error| record_error(error, object_type, id))
     }
 
+    /// Deletes a record for good, active or in the trash, with its links, its field
+    /// history and its values in the change log, in one transaction; the change log keeps
+    /// an entry naming only the record. Needs the type's delete permission.
+    pub async fn purge_record(
+        &self,
+        actor: &Actor,
+        object_type: &TypeRef,
+        id: RecordId,
+    ) -> Result<(), ServiceError> {
+        require(actor, object_type, Action::Delete)?;
+        self.store
+            .purge_record(actor.workspace, &actor.change_actor(), &object_type.slug, id)
+            .await
+            .map_err(|error| record_error(error, object_type, id))
+    }
+
     /// Past values of one field of an active record, newest first.
     pub async fn field_history(
         &self,

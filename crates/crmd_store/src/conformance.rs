@@ -46,6 +46,9 @@ pub async fn run_all(store: &dyn Store) {
     merge_idempotency(store).await;
     idempotency(store).await;
     batch_writes(store).await;
+    purge_records(store).await;
+    merges_of_records(store).await;
+    record_groups(store).await;
 }
 
 mod idempotency;
@@ -53,6 +56,9 @@ pub use idempotency::idempotency;
 
 mod batch;
 pub use batch::batch_writes;
+
+mod purge;
+pub use purge::{merges_of_records, purge_records, record_groups};
 
 // --- helpers ---
 

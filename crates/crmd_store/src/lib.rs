@@ -86,6 +86,18 @@ pub trait Store: Send + Sync + 'static {
         writes: Vec<RecordWrite>,
         mode: BatchMode,
     ) -> StoreResult<Vec<StoreResult<Record>>>;
+    /// Runs groups of record writes, in order, in one transaction: each group in its own
+    /// savepoint, its writes in order. A group whose write fails is rolled back alone (it
+    /// leaves no trace) and gets that write's error; the other groups commit together, with
+    /// their field history and change-log entries, in one commit. Returns one result per
+    /// group, in group order, holding one record per write. The outer error means nothing
+    /// was written.
+    async fn write_record_groups(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        groups: Vec<Vec<RecordWrite>>,
+    ) -> StoreResult<Vec<StoreResult<Vec<Record>>>>;
     /// The response stored under `key`, unless it expired at or before `now`.
     async fn idempotent_response(
         &self,
@@ -168,6 +180,23 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<MergeOutcome>;
     /// The merge with this id; `None` when there is none.
     async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>>;
+    /// Every merge the record took part in, as primary or as duplicate, oldest first.
+    async fn merges_of(&self, workspace: WorkspaceId, id: RecordId) -> StoreResult<Vec<Merge>>;
+
+    /// Deletes a record of `object_type` for good, active or trashed, in one transaction:
+    /// its row (and so its place in the trash), its links in both directions, its claimed
+    /// unique values, its field history and its full-text index entry. The values its
+    /// earlier change-log entries carried are removed from them, a `Purge` change naming
+    /// only the record is logged, and every other record that lost a link gets an `Update`
+    /// change listing the link. Deleted content is overwritten, not only unlinked.
+    /// `NotFound` when there is no such record of the type; a failure writes nothing.
+    async fn purge_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<()>;
 
     /// The record, active or trashed; `None` when it does not exist or is of another type.
     async fn get_record(

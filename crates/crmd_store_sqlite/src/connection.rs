@@ -142,6 +142,10 @@ pub(crate) const WORKSPACE_MIGRATIONS: &[Migration] = &[
         name: "20260710000000_search_text",
         sql: include_str!("../migrations/workspace/20260710000000_search_text.sql"),
     },
+    Migration {
+        name: "20260720000000_purge",
+        sql: include_str!("../migrations/workspace/20260720000000_purge.sql"),
+    },
 ];
 
 /// Applies the migrations that `_migrations` does not list yet, each in its own

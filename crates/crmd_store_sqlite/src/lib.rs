@@ -24,6 +24,7 @@
 //! | `field_history` | `(record_id, field_id, seq) → value` (storage JSON, NULL when cleared) |
 //! | `idempotency_keys` | `(operation, key) → status, body, expires_at`: responses of idempotent writes, saved in the write's transaction |
 //! | `merges` | one row per merge: sequential `id`, object type slug, primary and duplicate ids, the `seq` of the primary's merge change |
+//! | `search_text`, `search_state` | the full-text index (FTS5, contentless, rowid = record id) and whether it still has to be filled |
 //! | `_schema`, `counters`, `_migrations` | the schema as JSON with its version, the next record id and seq, applied migrations |
 //!
 //! Column types by field type: short text (TEXT, EMAIL, URL, TELEPHONE, SOCIAL_HANDLE)
@@ -41,6 +42,7 @@ mod idempotency;
 mod key_cache;
 mod layout;
 mod merge;
+mod purge;
 mod query;
 mod read;
 mod schema_json;
@@ -462,6 +464,32 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn write_record_groups(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        groups: Vec<Vec<RecordWrite>>,
+    ) -> StoreResult<Vec<StoreResult<Vec<Record>>>> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let actor = actor.to_owned();
+        db.write(move |ctx| {
+            let mut results = Vec::with_capacity(groups.len());
+            for group in groups {
+                let result = writer::in_savepoint(ctx, |ctx| {
+                    let mut records = Vec::with_capacity(group.len());
+                    for write in group {
+                        records.push(write::record_write(ctx, &actor, write)?);
+                    }
+                    Ok(records)
+                })?;
+                results.push(result);
+            }
+            Ok(results)
+        })
+        .await
+    }
+
     async fn idempotent_response(
         &self,
         workspace: WorkspaceId,
@@ -497,6 +525,26 @@ impl Store for SqliteStore {
     async fn get_merge(&self, workspace: WorkspaceId, id: u64) -> StoreResult<Option<Merge>> {
         let db = self.workspace(workspace).await?;
         db.read_point(move |connection, _| read::get_merge(connection, id))
+            .await
+    }
+
+    async fn merges_of(&self, workspace: WorkspaceId, id: RecordId) -> StoreResult<Vec<Merge>> {
+        let db = self.workspace(workspace).await?;
+        db.read_point(move |connection, _| read::merges_of(connection, id))
+            .await
+    }
+
+    async fn purge_record(
+        &self,
+        workspace: WorkspaceId,
+        actor: &str,
+        object_type: &str,
+        id: RecordId,
+    ) -> StoreResult<()> {
+        self.ensure_running()?;
+        let db = self.workspace(workspace).await?;
+        let (actor, object_type) = (actor.to_owned(), object_type.to_owned());
+        db.write(move |ctx| purge::purge_record(ctx, &actor, &object_type, id))
             .await
     }
 

@@ -19,20 +19,26 @@ use std::collections::BTreeMap;
 
 /// The link changes of the records a merge touches, by record.
 #[derive(Default)]
-struct LinkLog {
-    records: BTreeMap<u64, LoggedRecord>,
+pub(crate) struct LinkLog {
+    pub(crate) records: BTreeMap<u64, LoggedRecord>,
 }
 
-struct LoggedRecord {
-    object_type: String,
+pub(crate) struct LoggedRecord {
+    pub(crate) object_type: String,
     /// Added and removed ids by relationship key.
-    keys: BTreeMap<String, (Vec<RecordId>, Vec<RecordId>)>,
+    pub(crate) keys: BTreeMap<String, (Vec<RecordId>, Vec<RecordId>)>,
 }
 
 impl LinkLog {
     /// Notes that `record`, over its end `end`, gained `added` and lost `removed`.
     /// Ends without a key show no change.
-    fn note(&mut self, record: u64, end: &RelationshipEnd, added: Option<u64>, removed: Option<u64>) {
+    pub(crate) fn note(
+        &mut self,
+        record: u64,
+        end: &RelationshipEnd,
+        added: Option<u64>,
+        removed: Option<u64>,
+    ) {
         let Some(key) = &end.key else {
             return;
         };
@@ -53,21 +59,23 @@ impl LinkLog {
     }
 }
 
-fn relationship_changes(keys: BTreeMap<String, (Vec<RecordId>, Vec<RecordId>)>) -> Vec<RelationshipChange> {
+pub(crate) fn relationship_changes(
+    keys: BTreeMap<String, (Vec<RecordId>, Vec<RecordId>)>,
+) -> Vec<RelationshipChange> {
     keys.into_iter()
         .map(|(key, (added, removed))| RelationshipChange { key, added, removed })
         .collect()
 }
 
 /// One stored link.
-struct Edge {
-    src: u64,
-    rel_id: String,
-    dst: u64,
-    label: String,
+pub(crate) struct Edge {
+    pub(crate) src: u64,
+    pub(crate) rel_id: String,
+    pub(crate) dst: u64,
+    pub(crate) label: String,
 }
 
-fn edges_of(connection: &Connection, record: u64) -> StoreResult<Vec<Edge>> {
+pub(crate) fn edges_of(connection: &Connection, record: u64) -> StoreResult<Vec<Edge>> {
     let mut statement = connection
         .prepare_cached(
             "SELECT src, rel_id, dst, label FROM edges WHERE src = ?1 \
@@ -87,7 +95,13 @@ fn edges_of(connection: &Connection, record: u64) -> StoreResult<Vec<Edge>> {
     rows.collect::<Result<_, _>>().store()
 }
 
-fn delete_edge(connection: &Connection, src: u64, rel_id: &str, dst: u64, label: &str) -> StoreResult<()> {
+pub(crate) fn delete_edge(
+    connection: &Connection,
+    src: u64,
+    rel_id: &str,
+    dst: u64,
+    label: &str,
+) -> StoreResult<()> {
     connection
         .prepare_cached("DELETE FROM edges WHERE src = ?1 AND rel_id = ?2 AND dst = ?3 AND label = ?4")
         .store()?
@@ -367,40 +381,7 @@ pub(crate) fn merge_records(
         },
         Some(primary),
     )?;
-    let mut next_seq = seq + 2;
-    for (record, logged) in std::mem::take(&mut log.records) {
-        let Some(far_layout) = layout.object_type(&logged.object_type) else {
-            continue;
-        };
-        // Records of another type than the end says (after a schema change) are left alone.
-        if registry_entry(connection, record)?.is_none_or(|(type_id, _)| type_id != far_layout.id) {
-            continue;
-        }
-        let sql = format!(
-            "UPDATE {} SET updated_at = ?1 WHERE id = ?2",
-            table_name(&far_layout.id)
-        );
-        connection
-            .prepare_cached(&sql)
-            .store()?
-            .execute(params![now.millis(), to_sql_int(record)])
-            .store()?;
-        insert_change_merged(
-            connection,
-            now,
-            actor,
-            &ChangeEntry {
-                seq: next_seq,
-                object_type: &far_layout.slug,
-                record_id: record,
-                op: ChangeOp::Update,
-                fields: Vec::new(),
-                relationships: relationship_changes(logged.keys),
-            },
-            None,
-        )?;
-        next_seq += 1;
-    }
+    let next_seq = log_link_changes(connection, &layout, &mut log, now, actor, seq + 2)?;
 
     connection
         .prepare_cached(
@@ -434,4 +415,50 @@ pub(crate) fn merge_records(
         repointed_count,
         warnings,
     })
+}
+
+/// Logs an `Update` change for every record left in `log` whose links changed, from
+/// `next_seq` on, and touches its `updated_at`. Records no longer of the type their end
+/// names (after a schema change) are left alone. Returns the next free sequence number.
+pub(crate) fn log_link_changes(
+    connection: &Connection,
+    layout: &Layout,
+    log: &mut LinkLog,
+    now: Timestamp,
+    actor: &str,
+    mut next_seq: u64,
+) -> StoreResult<u64> {
+    for (record, logged) in std::mem::take(&mut log.records) {
+        let Some(far_layout) = layout.object_type(&logged.object_type) else {
+            continue;
+        };
+        if registry_entry(connection, record)?.is_none_or(|(type_id, _)| type_id != far_layout.id) {
+            continue;
+        }
+        let sql = format!(
+            "UPDATE {} SET updated_at = ?1 WHERE id = ?2",
+            table_name(&far_layout.id)
+        );
+        connection
+            .prepare_cached(&sql)
+            .store()?
+            .execute(params![now.millis(), to_sql_int(record)])
+            .store()?;
+        insert_change_merged(
+            connection,
+            now,
+            actor,
+            &ChangeEntry {
+                seq: next_seq,
+                object_type: &far_layout.slug,
+                record_id: record,
+                op: ChangeOp::Update,
+                fields: Vec::new(),
+                relationships: relationship_changes(logged.keys),
+            },
+            None,
+        )?;
+        next_seq += 1;
+    }
+    Ok(next_seq)
 }

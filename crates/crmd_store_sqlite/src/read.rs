@@ -323,6 +323,22 @@ fn decode_payload(payload: &str) -> Option<(Vec<FieldChange>, Vec<RelationshipCh
     Some((fields, relationships, merged_with))
 }
 
+fn merge_row(row: &Row<'_>) -> rusqlite::Result<Merge> {
+    let unsigned = |index: usize| {
+        row.get::<_, i64>(index)
+            .map(|value| u64::try_from(value).unwrap_or_default())
+    };
+    Ok(Merge {
+        id: unsigned(0)?,
+        object_type: row.get(1)?,
+        primary: RecordId(unsigned(2)?),
+        duplicate: RecordId(unsigned(3)?),
+        seq: unsigned(4)?,
+        created_at: Timestamp(row.get(5)?),
+        updated_at: Timestamp(row.get(6)?),
+    })
+}
+
 /// The merge with this id.
 pub(crate) fn get_merge(connection: &Connection, id: u64) -> StoreResult<Option<Merge>> {
     connection
@@ -330,20 +346,22 @@ pub(crate) fn get_merge(connection: &Connection, id: u64) -> StoreResult<Option<
             "SELECT id, object_type, primary_id, duplicate_id, seq, created_at, updated_at FROM merges WHERE id = ?1",
         )
         .store()?
-        .query_row([to_sql_int(id)], |row| {
-            let unsigned = |index: usize| row.get::<_, i64>(index).map(|value| u64::try_from(value).unwrap_or_default());
-            Ok(Merge {
-                id: unsigned(0)?,
-                object_type: row.get(1)?,
-                primary: RecordId(unsigned(2)?),
-                duplicate: RecordId(unsigned(3)?),
-                seq: unsigned(4)?,
-                created_at: Timestamp(row.get(5)?),
-                updated_at: Timestamp(row.get(6)?),
-            })
-        })
+        .query_row([to_sql_int(id)], merge_row)
         .optional()
         .store()
+}
+
+/// The merges record `id` took part in, as primary or duplicate, oldest first.
+pub(crate) fn merges_of(connection: &Connection, id: RecordId) -> StoreResult<Vec<Merge>> {
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT id, object_type, primary_id, duplicate_id, seq, created_at, updated_at FROM merges WHERE primary_id = ?1 \
+             UNION SELECT id, object_type, primary_id, duplicate_id, seq, created_at, updated_at FROM merges WHERE duplicate_id = ?1 \
+             ORDER BY 1",
+        )
+        .store()?;
+    let rows = statement.query_map([to_sql_int(id.get())], merge_row).store()?;
+    rows.collect::<Result<_, _>>().store()
 }
 
 /// The type and trash state of record `id`, from the registry.

@@ -1,9 +1,15 @@
-"""Associations through HubSpot's official Python SDK: inline on create, on reads, and the v4 API."""
+"""Associations through HubSpot's official Python SDK: inline on create, on reads, the v4 API and the v3 API."""
 
 from __future__ import annotations
 
 import uuid
 
+from hubspot.crm.associations import (
+    BatchInputPublicAssociation,
+    BatchInputPublicObjectId,
+    PublicAssociation,
+)
+from hubspot.crm.associations import PublicObjectId as V3ObjectId
 from hubspot.crm.associations.v4 import AssociationSpec
 from hubspot.crm.associations.v4.models import (
     BatchInputPublicAssociationMultiArchive,
@@ -134,3 +140,85 @@ def test_batch_associate_read_and_archive(hs):
     )
     left = hs.crm.associations.v4.basic_api.get_page("companies", company, "contacts")
     assert [str(item.to_object_id) for item in left.results] == [second]
+
+
+def test_batch_labels_archive_removes_the_listed_types(hs):
+    company = new_company(hs, "Hooli")
+    contact = new_contact(hs)
+    batch = hs.crm.associations.v4.batch_api
+    pair = PublicAssociationMultiPost(
+        _from=PublicObjectId(id=contact),
+        to=PublicObjectId(id=company),
+        types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=279)],
+    )
+    batch.create("contacts", "companies", BatchInputPublicAssociationMultiPost(inputs=[pair]))
+    assert batch.archive_labels("contacts", "companies", BatchInputPublicAssociationMultiPost(inputs=[pair])) is None
+    assert hs.crm.associations.v4.basic_api.get_page("contacts", contact, "companies").results == []
+
+
+def test_v3_batch_api_creates_reads_and_archives(hs):
+    company = new_company(hs, "Umbrella")
+    first, second = new_contact(hs), new_contact(hs)
+    v3 = hs.crm.associations.batch_api
+
+    created = v3.create(
+        "contacts",
+        "companies",
+        BatchInputPublicAssociation(
+            inputs=[
+                PublicAssociation(_from=V3ObjectId(id=first), to=V3ObjectId(id=company), type="contact_to_company"),
+                PublicAssociation(
+                    _from=V3ObjectId(id=second), to=V3ObjectId(id=company), type="contact_to_company_unlabeled"
+                ),
+            ]
+        ),
+    )
+    assert created is not None, "a batch create answers 201, which the SDK maps to its model"
+    assert created.status == "COMPLETE"
+    assert [(item._from.id, item.to.id, item.type) for item in created.results] == [
+        (first, company, "contact_to_company_unlabeled"),
+        (second, company, "contact_to_company_unlabeled"),
+    ]
+
+    read = v3.read("companies", "contacts", BatchInputPublicObjectId(inputs=[V3ObjectId(id=company)]))
+    assert read.results[0]._from.id == company
+    assert sorted((item.id, item.type) for item in read.results[0].to) == sorted(
+        [(first, "company_to_contact_unlabeled"), (second, "company_to_contact_unlabeled")]
+    )
+    v4_page = hs.crm.associations.v4.basic_api.get_page("companies", company, "contacts")
+    assert sorted(str(item.to_object_id) for item in v4_page.results) == sorted([first, second])
+
+    missing = v3.read("companies", "contacts", BatchInputPublicObjectId(inputs=[V3ObjectId(id="999999")]))
+    assert missing.results == []
+    assert missing.errors[0].category == "OBJECT_NOT_FOUND"
+    assert missing.errors[0].context["fromObjectId"] == ["999999"]
+
+    archived = v3.archive(
+        "contacts",
+        "companies",
+        BatchInputPublicAssociation(
+            inputs=[PublicAssociation(_from=V3ObjectId(id=first), to=V3ObjectId(id=company), type="contact_to_company")]
+        ),
+    )
+    assert archived is None, "a batch archive answers 204"
+    left = v3.read("companies", "contacts", BatchInputPublicObjectId(inputs=[V3ObjectId(id=company)]))
+    assert [item.id for item in left.results[0].to] == [second]
+
+
+def test_v3_batch_create_answers_207_for_the_inputs_that_failed(hs):
+    company = new_company(hs, "Soylent")
+    contact = new_contact(hs)
+    partial = hs.crm.associations.batch_api.create(
+        "contacts",
+        "companies",
+        BatchInputPublicAssociation(
+            inputs=[
+                PublicAssociation(_from=V3ObjectId(id=contact), to=V3ObjectId(id=company), type="279"),
+                PublicAssociation(_from=V3ObjectId(id=contact), to=V3ObjectId(id="999999"), type="279"),
+            ]
+        ),
+    )
+    assert [item.to.id for item in partial.results] == [company]
+    assert partial.num_errors == 1
+    assert partial.errors[0].message == "One or more associations are invalid"
+    assert partial.errors[0].context["fromObjectId"] == [contact]

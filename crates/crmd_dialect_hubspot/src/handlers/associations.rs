@@ -4,8 +4,10 @@
 //!
 //! Every link is one edge of a crmd relationship ([`crate::associations`]). A write goes
 //! through the end of the relationship that takes writes: the `from` record's when it
-//! can, otherwise the `to` record's, so that one association write is one record write,
-//! committed with its change-log entry.
+//! can, otherwise the `to` record's. The writes of one request commit in one transaction:
+//! the writes of one input (or of one record endpoint call) form a group that commits or
+//! fails whole, and a batch's groups commit together, each failed input answered on its
+//! own.
 
 use super::{JsonBody, ObjectTypeTarget, parse_body, parse_record_id};
 use crate::associations::{self, Association, Category};
@@ -17,15 +19,17 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use crmd_core::{Cardinality, ErrorCode, ObjectType, Record, RecordId, Schema, Timestamp};
 use crmd_http::AppState;
-use crmd_service::{Action, RecordInput, RelationshipInput, RelationshipOp, TypeRef};
+use crmd_service::{
+    Action, BatchWrite, RecordInput, RelationshipInput, RelationshipOp, ServiceError, TypeRef,
+};
 use http::StatusCode;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Associated records per page of the v4 list, by default and at most.
 const MAX_LIST_LIMIT: usize = 500;
 /// The most inputs a v4 batch takes.
-const MAX_BATCH_INPUTS: usize = 1000;
+pub(crate) const MAX_BATCH_INPUTS: usize = 1000;
 
 /// The answer to an association whose target record does not exist (or is archived):
 /// HubSpot's `One or more associations are invalid`, code `INVALID_OBJECT_IDS`.
@@ -41,7 +45,7 @@ pub(crate) fn invalid_object_ids(ids: Vec<String>) -> ApiError {
 }
 
 /// A record id from an association input: a string or a number.
-fn id_of(value: &serde_json::Value) -> Option<RecordId> {
+pub(crate) fn id_of(value: &serde_json::Value) -> Option<RecordId> {
     match value {
         serde_json::Value::String(text) => parse_record_id(text),
         serde_json::Value::Number(number) => number.as_u64().filter(|id| *id > 0).map(RecordId),
@@ -52,7 +56,7 @@ fn id_of(value: &serde_json::Value) -> Option<RecordId> {
     }
 }
 
-fn id_text(value: &serde_json::Value) -> String {
+pub(crate) fn id_text(value: &serde_json::Value) -> String {
     value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
 
@@ -170,6 +174,28 @@ fn read_only(association: &Association<'_>) -> ApiError {
     )
 }
 
+/// Every (associated record, type) of `record` towards `to`, in schema order of the
+/// relationships, each with the type's v3 name.
+pub(crate) fn associated_ids(
+    schema: &Schema,
+    from: &ObjectType,
+    to: &ObjectType,
+    record: &Record,
+) -> Vec<wire::AssociatedId> {
+    let mut results = Vec::new();
+    for association in associations::between(schema, from, to) {
+        for id in record.related(association.side.key()) {
+            for kind in &association.types {
+                results.push(wire::AssociatedId {
+                    id: id.to_string(),
+                    r#type: kind.name.clone(),
+                });
+            }
+        }
+    }
+    results
+}
+
 /// `associations` of a read: for each requested type (unknown names are ignored), one
 /// entry per (associated record, type) with the type's v3 name.
 pub(crate) fn embed(
@@ -187,17 +213,7 @@ pub(crate) fn embed(
         let Ok(to) = object_types::resolve(schema, target.actor.workspace, name) else {
             continue;
         };
-        let mut results = Vec::new();
-        for association in associations::between(schema, from, to) {
-            for id in record.related(association.side.key()) {
-                for kind in &association.types {
-                    results.push(wire::AssociatedId {
-                        id: id.to_string(),
-                        r#type: kind.name.clone(),
-                    });
-                }
-            }
-        }
+        let results = associated_ids(schema, from, to, record);
         if !results.is_empty() {
             embedded.insert(object_types::hubspot_name(to), wire::AssociatedIds { results });
         }
@@ -206,7 +222,11 @@ pub(crate) fn embed(
 }
 
 /// The object type named by the route's `{to_object_type}`, checked for `action`.
-async fn to_type(state: &AppState, target: &ObjectTypeTarget, action: Action) -> Result<TypeRef, ApiError> {
+pub(crate) async fn to_type(
+    state: &AppState,
+    target: &ObjectTypeTarget,
+    action: Action,
+) -> Result<TypeRef, ApiError> {
     let schema = target.object_type().schema();
     let to = object_types::resolve(schema, target.actor.workspace, target.param("to_object_type"))?;
     let to = state
@@ -222,7 +242,7 @@ async fn to_type(state: &AppState, target: &ObjectTypeTarget, action: Action) ->
 }
 
 /// An active record of `object_type` by its id text; `None` when there is none.
-async fn active_record(
+pub(crate) async fn active_record(
     state: &AppState,
     target: &ObjectTypeTarget,
     object_type: &TypeRef,
@@ -238,64 +258,226 @@ async fn active_record(
     }
 }
 
-/// Which link to write or remove: `from` and `to` are active records.
-struct Pair<'a> {
-    from_type: &'a TypeRef,
-    from: RecordId,
-    to_type: &'a TypeRef,
-    to: RecordId,
+/// Active records read once per request, by type and id text.
+#[derive(Default)]
+pub(crate) struct Records {
+    known: HashMap<(String, String), Option<Record>>,
 }
 
-/// Writes (`remove` false) or removes one association's link, through the end that
-/// takes writes.
-async fn write_link(
+impl Records {
+    pub(crate) async fn get(
+        &mut self,
+        state: &AppState,
+        target: &ObjectTypeTarget,
+        object_type: &TypeRef,
+        id: &str,
+    ) -> Result<Option<Record>, ApiError> {
+        let key = (object_type.slug.clone(), id.trim().to_owned());
+        if let Some(known) = self.known.get(&key) {
+            return Ok(known.clone());
+        }
+        let record = active_record(state, target, object_type, id).await?;
+        self.known.insert(key, record.clone());
+        Ok(record)
+    }
+
+    /// Both records of a pair, active: a missing `from` answers 404, a missing `to`
+    /// HubSpot's invalid-association 400.
+    pub(crate) async fn pair(
+        &mut self,
+        state: &AppState,
+        target: &ObjectTypeTarget,
+        to: &TypeRef,
+        from_id: &str,
+        to_id: &str,
+    ) -> Result<(Record, Record), ApiError> {
+        let from = self
+            .get(state, target, target.object_type(), from_id)
+            .await?
+            .ok_or_else(|| super::object_not_found(from_id))?;
+        let to_record = self
+            .get(state, target, to, to_id)
+            .await?
+            .ok_or_else(|| invalid_object_ids(vec![to_id.to_owned()]))?;
+        Ok((from, to_record))
+    }
+}
+
+/// Which link to write or remove: `from` and `to` are records of the two types.
+pub(crate) struct Pair<'a> {
+    pub(crate) from_type: &'a TypeRef,
+    pub(crate) from: RecordId,
+    pub(crate) to_type: &'a TypeRef,
+    pub(crate) to: RecordId,
+}
+
+/// The link writes of one group, one write per record written.
+#[derive(Default)]
+pub(crate) struct LinkWrites {
+    writes: Vec<(TypeRef, RecordId, Vec<RelationshipInput>)>,
+}
+
+impl LinkWrites {
+    fn push(&mut self, object_type: &TypeRef, id: RecordId, input: RelationshipInput) {
+        match self
+            .writes
+            .iter_mut()
+            .find(|(known_type, known_id, _)| known_type.slug == object_type.slug && *known_id == id)
+        {
+            Some((_, _, inputs)) => {
+                if !inputs.contains(&input) {
+                    inputs.push(input);
+                }
+            }
+            None => self.writes.push((object_type.clone(), id, vec![input])),
+        }
+    }
+
+    /// Plans writing (`remove` false) or removing one association's link, through the end
+    /// that takes writes.
+    pub(crate) fn link(
+        &mut self,
+        association: &Association<'_>,
+        pair: &Pair<'_>,
+        remove: bool,
+    ) -> Result<(), ApiError> {
+        let side = association.side;
+        let (object_type, id, key, related, cardinality) = if !side.end().is_read_only {
+            (pair.from_type, pair.from, side.key(), pair.to, side.cardinality())
+        } else if !side.other().is_read_only && side.other().key.is_some() {
+            let key = side.other().key.as_deref().unwrap_or_default();
+            (pair.to_type, pair.to, key, pair.from, side.other().cardinality)
+        } else {
+            return Err(read_only(association));
+        };
+        let op = match (remove, cardinality) {
+            (true, _) => RelationshipOp::Remove(vec![related]),
+            // A record that holds one related record takes the new one in place of the old.
+            (false, Cardinality::HasOne) => RelationshipOp::Replace(vec![related]),
+            (false, Cardinality::HasMany) => RelationshipOp::Add(vec![related]),
+        };
+        self.push(
+            object_type,
+            id,
+            RelationshipInput {
+                key: key.to_owned(),
+                op,
+            },
+        );
+        Ok(())
+    }
+
+    /// Plans removing every association between the two records of `pair`, as `from`
+    /// links them.
+    pub(crate) fn unlink_all(&mut self, from: &Record, pair: &Pair<'_>) -> Result<(), ApiError> {
+        let schema = pair.from_type.schema();
+        for association in associations::between(schema, pair.from_type, pair.to_type) {
+            if from.related(association.side.key()).contains(&pair.to) {
+                self.link(&association, pair, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn into_group(self) -> Vec<(TypeRef, BatchWrite)> {
+        self.writes
+            .into_iter()
+            .map(|(object_type, id, relationships)| {
+                let input = RecordInput {
+                    relationships,
+                    ..RecordInput::default()
+                };
+                (object_type, BatchWrite::Update { id, input })
+            })
+            .collect()
+    }
+}
+
+/// A failed group's error: a related record that vanished or went to the trash since
+/// the request read it names the input's `to` id, when the input has one.
+fn group_error(target: &ObjectTypeTarget, error: ServiceError, to_id: &str) -> ApiError {
+    let code = error.code();
+    if !to_id.is_empty()
+        && [
+            ErrorCode::RelatedRecordMissing,
+            ErrorCode::RelatedRecordTrashed,
+            ErrorCode::NotFound,
+        ]
+        .contains(&code)
+    {
+        invalid_object_ids(vec![to_id.to_owned()])
+    } else {
+        ApiError::from_service(error, Some(&target.catalog))
+    }
+}
+
+/// One input of a write batch as planned: its link writes and the id its errors name,
+/// and what its answer is made of once the writes commit.
+pub(crate) struct Planned<T> {
+    pub(crate) writes: LinkWrites,
+    pub(crate) to_id: String,
+    pub(crate) answer: T,
+}
+
+/// Commits the planned inputs in one transaction, each input's writes as one group;
+/// returns one outcome per input, in input order.
+pub(crate) async fn commit<T>(
     state: &AppState,
     target: &ObjectTypeTarget,
-    association: &Association<'_>,
-    pair: &Pair<'_>,
-    remove: bool,
-) -> Result<(), ApiError> {
-    let side = association.side;
-    let (object_type, id, key, related, cardinality) = if !side.end().is_read_only {
-        (pair.from_type, pair.from, side.key(), pair.to, side.cardinality())
-    } else if !side.other().is_read_only && side.other().key.is_some() {
-        let key = side.other().key.as_deref().unwrap_or_default();
-        (pair.to_type, pair.to, key, pair.from, side.other().cardinality)
+    planned: Vec<Result<Planned<T>, ApiError>>,
+) -> Result<Vec<Result<T, ApiError>>, ApiError> {
+    let mut groups = Vec::new();
+    let mut pending = Vec::with_capacity(planned.len());
+    for plan in planned {
+        match plan {
+            Ok(plan) => {
+                groups.push(plan.writes.into_group());
+                pending.push(Ok((plan.to_id, plan.answer)));
+            }
+            Err(error) => pending.push(Err(error)),
+        }
+    }
+    let written = if groups.is_empty() {
+        Vec::new()
     } else {
-        return Err(read_only(association));
+        state
+            .crm
+            .write_record_groups(&target.actor, groups)
+            .await
+            .map_err(|error| target.error(error))?
     };
-    let op = match (remove, cardinality) {
-        (true, _) => RelationshipOp::Remove(vec![related]),
-        // A record that holds one related record takes the new one in place of the old.
-        (false, Cardinality::HasOne) => RelationshipOp::Replace(vec![related]),
-        (false, Cardinality::HasMany) => RelationshipOp::Add(vec![related]),
-    };
-    let input = RecordInput {
-        relationships: vec![RelationshipInput {
-            key: key.to_owned(),
-            op,
-        }],
-        ..RecordInput::default()
-    };
-    state
-        .crm
-        .update_record(&target.actor, object_type, id, input)
-        .await
-        .map(|_| ())
-        .map_err(|error| {
-            let code = error.code();
-            if [
-                ErrorCode::RelatedRecordMissing,
-                ErrorCode::RelatedRecordTrashed,
-                ErrorCode::NotFound,
-            ]
-            .contains(&code)
-            {
-                invalid_object_ids(vec![pair.to.to_string()])
-            } else {
-                ApiError::from_service(error, Some(&target.catalog))
+    let mut written = written.into_iter();
+    Ok(pending
+        .into_iter()
+        .map(|slot| {
+            let (to_id, answer) = slot?;
+            match written.next() {
+                Some(Ok(_)) => Ok(answer),
+                Some(Err(error)) => Err(group_error(target, error, &to_id)),
+                None => Err(ApiError::new(ErrorCode::Internal, "a batch input got no result")),
             }
         })
+        .collect())
+}
+
+/// Commits one group of link writes on its own; `to_id` names the to-record in errors
+/// (empty when there is no one record to name).
+pub(crate) async fn commit_one(
+    state: &AppState,
+    target: &ObjectTypeTarget,
+    writes: LinkWrites,
+    to_id: &str,
+) -> Result<(), ApiError> {
+    let planned = vec![Ok(Planned {
+        writes,
+        to_id: to_id.to_owned(),
+        answer: (),
+    })];
+    commit(state, target, planned)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Err(ApiError::new(ErrorCode::Internal, "a write got no result")))
 }
 
 /// The association types linking `record` to each of its associated records of `to`,
@@ -332,15 +514,8 @@ fn type_out(kind: &associations::AssociationType) -> wire::AssociationTypeOut {
     }
 }
 
-/// `GET /crm/v4/objects/{t}/{id}/associations/{toT}`: the record's associated records of
-/// a type, each with every type linking it; `limit` at most 500, `after` the next id.
-pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    target: ObjectTypeTarget,
-    RawQuery(query): RawQuery,
-) -> Result<Json<wire::AssociatedCollection>, ApiError> {
-    target.authorize(&state, Action::Read)?;
-    let to = to_type(&state, &target, Action::Read).await?;
+/// `limit` (1 to 500) and `after` (the next associated id) of a record's association list.
+pub(crate) fn list_paging(query: Option<&str>) -> Result<(usize, Option<u64>), ApiError> {
     let mut limit = MAX_LIST_LIMIT;
     let mut after = None;
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -368,6 +543,19 @@ pub(crate) async fn list(
             _ => {}
         }
     }
+    Ok((limit, after))
+}
+
+/// `GET /crm/v4/objects/{t}/{id}/associations/{toT}`: the record's associated records of
+/// a type, each with every type linking it; `limit` at most 500, `after` the next id.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    target: ObjectTypeTarget,
+    RawQuery(query): RawQuery,
+) -> Result<Json<wire::AssociatedCollection>, ApiError> {
+    target.authorize(&state, Action::Read)?;
+    let to = to_type(&state, &target, Action::Read).await?;
+    let (limit, after) = list_paging(query.as_deref())?;
     let id = target.param("object_id").to_owned();
     let record = active_record(&state, &target, target.object_type(), &id)
         .await?
@@ -391,30 +579,8 @@ pub(crate) async fn list(
     Ok(Json(wire::AssociatedCollection { results, paging }))
 }
 
-/// Both records of a record endpoint, active: a missing `from` answers 404, a missing
-/// `to` HubSpot's invalid-association 400.
-async fn record_pair(
-    state: &AppState,
-    target: &ObjectTypeTarget,
-    to: &TypeRef,
-) -> Result<(RecordId, RecordId), ApiError> {
-    let from_id = target.param("object_id").to_owned();
-    let to_id = target.param("to_object_id").to_owned();
-    let from = active_record(state, target, target.object_type(), &from_id)
-        .await?
-        .ok_or_else(|| super::object_not_found(&from_id))?;
-    let to_record = active_record(state, target, to, &to_id)
-        .await?
-        .ok_or_else(|| invalid_object_ids(vec![to_id]))?;
-    Ok((from.id, to_record.id))
-}
-
 fn type_id_of(object_type: &ObjectType) -> String {
-    object_type
-        .names
-        .get(crmd_service::schema_file::HUBSPOT_TYPE_ID)
-        .cloned()
-        .unwrap_or_else(|| object_type.slug.clone())
+    associations::type_id_of(object_type)
 }
 
 /// The two directions of a default association, as `PublicDefaultAssociation`s.
@@ -452,17 +618,22 @@ pub(crate) async fn put_default(
     let to = to_type(&state, &target, Action::Update).await?;
     let association =
         associations::default_between(target.object_type().schema(), target.object_type(), &to)?;
-    let (from_id, to_id) = record_pair(&state, &target, &to).await?;
+    let to_id = target.param("to_object_id").to_owned();
+    let (from, to_record) = Records::default()
+        .pair(&state, &target, &to, target.param("object_id"), &to_id)
+        .await?;
     let pair = Pair {
         from_type: target.object_type(),
-        from: from_id,
+        from: from.id,
         to_type: &to,
-        to: to_id,
+        to: to_record.id,
     };
-    write_link(&state, &target, &association, &pair, false).await?;
+    let mut writes = LinkWrites::default();
+    writes.link(&association, &pair, false)?;
+    commit_one(&state, &target, writes, &to_id).await?;
     let body = wire::AssociationBatch {
         status: "COMPLETE",
-        results: default_results(&association, from_id, to_id).to_vec(),
+        results: default_results(&association, from.id, to_record.id).to_vec(),
         started_at: started_at.to_rfc3339(),
         completed_at: Timestamp::now().to_rfc3339(),
         num_errors: None,
@@ -471,13 +642,12 @@ pub(crate) async fn put_default(
     Ok((StatusCode::OK, Json(body)).into_response())
 }
 
-/// Links two records with the given types; the labels of the pair afterwards.
-async fn put_types(
-    state: &AppState,
+/// Plans linking two records with the given types; the labels of the pair afterwards.
+fn plan_types(
     target: &ObjectTypeTarget,
-    to: &TypeRef,
     pair: &Pair<'_>,
     specs: &[wire::AssociationSpec],
+    writes: &mut LinkWrites,
 ) -> Result<wire::LabelsBetweenObjectPair, ApiError> {
     if specs.is_empty() {
         return Err(ApiError::validation(
@@ -489,8 +659,8 @@ async fn put_types(
     for spec in specs {
         let (category, type_id) = spec_type(spec)?;
         let (association, position) =
-            associations::find(schema, target.object_type(), to, category, type_id)?;
-        write_link(state, target, &association, pair, false).await?;
+            associations::find(schema, target.object_type(), pair.to_type, category, type_id)?;
+        writes.link(&association, pair, false)?;
         if let Some(label) = &association.types[position].label
             && !labels.contains(label)
         {
@@ -500,14 +670,14 @@ async fn put_types(
     Ok(wire::LabelsBetweenObjectPair {
         from_object_type_id: type_id_of(target.object_type()),
         from_object_id: pair.from.get(),
-        to_object_type_id: type_id_of(to),
+        to_object_type_id: type_id_of(pair.to_type),
         to_object_id: pair.to.get(),
         labels,
     })
 }
 
 /// `PUT /crm/v4/objects/{t}/{id}/associations/{toT}/{toId}` with a JSON array of
-/// association types: link the two records with each; 201.
+/// association types: link the two records with each, in one transaction; 201.
 pub(crate) async fn put(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -521,30 +691,20 @@ pub(crate) async fn put(
         ));
     };
     let specs: Vec<wire::AssociationSpec> = parse_body(Some(body))?;
-    let (from_id, to_id) = record_pair(&state, &target, &to).await?;
+    let to_id = target.param("to_object_id").to_owned();
+    let (from, to_record) = Records::default()
+        .pair(&state, &target, &to, target.param("object_id"), &to_id)
+        .await?;
     let pair = Pair {
         from_type: target.object_type(),
-        from: from_id,
+        from: from.id,
         to_type: &to,
-        to: to_id,
+        to: to_record.id,
     };
-    let labels = put_types(&state, &target, &to, &pair, &specs).await?;
+    let mut writes = LinkWrites::default();
+    let labels = plan_types(&target, &pair, &specs, &mut writes)?;
+    commit_one(&state, &target, writes, &to_id).await?;
     Ok((StatusCode::CREATED, Json(labels)).into_response())
-}
-
-/// Removes every association between two records of the pair's types.
-async fn remove_all(state: &AppState, target: &ObjectTypeTarget, pair: &Pair<'_>) -> Result<(), ApiError> {
-    let schema = target.object_type().schema();
-    let from = active_record(state, target, pair.from_type, &pair.from.to_string()).await?;
-    let Some(from) = from else {
-        return Ok(());
-    };
-    for association in associations::between(schema, pair.from_type, pair.to_type) {
-        if from.related(association.side.key()).contains(&pair.to) {
-            write_link(state, target, &association, pair, true).await?;
-        }
-    }
-    Ok(())
 }
 
 /// `DELETE /crm/v4/objects/{t}/{id}/associations/{toT}/{toId}`: remove every association
@@ -555,24 +715,29 @@ pub(crate) async fn delete(
 ) -> Result<StatusCode, ApiError> {
     target.authorize(&state, Action::Update)?;
     let to = to_type(&state, &target, Action::Update).await?;
-    let (Some(from_id), Some(to_id)) = (
-        parse_record_id(target.param("object_id")),
-        parse_record_id(target.param("to_object_id")),
+    let to_id = target.param("to_object_id").to_owned();
+    let (Some(from), Some(to_record_id)) = (
+        active_record(&state, &target, target.object_type(), target.param("object_id")).await?,
+        parse_record_id(&to_id),
     ) else {
         return Ok(StatusCode::NO_CONTENT);
     };
     let pair = Pair {
         from_type: target.object_type(),
-        from: from_id,
+        from: from.id,
         to_type: &to,
-        to: to_id,
+        to: to_record_id,
     };
-    remove_all(&state, &target, &pair).await?;
+    let mut writes = LinkWrites::default();
+    writes.unlink_all(&from, &pair)?;
+    commit_one(&state, &target, writes, &to_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The `inputs` of a v4 batch body, checked for count.
-fn batch_inputs<T: serde::de::DeserializeOwned>(body: Option<serde_json::Value>) -> Result<Vec<T>, ApiError> {
+/// The `inputs` of an associations batch body, checked for count.
+pub(crate) fn batch_inputs<T: serde::de::DeserializeOwned>(
+    body: Option<serde_json::Value>,
+) -> Result<Vec<T>, ApiError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Inputs {
@@ -601,7 +766,7 @@ fn batch_inputs<T: serde::de::DeserializeOwned>(body: Option<serde_json::Value>)
         .collect()
 }
 
-fn standard_error(error: &ApiError, key: &str, value: String) -> wire::StandardError {
+pub(crate) fn standard_error(error: &ApiError, key: &str, value: String) -> wire::StandardError {
     let mut context = error.context.clone();
     context.insert(key.to_owned(), vec![value]);
     wire::StandardError {
@@ -616,7 +781,7 @@ fn standard_error(error: &ApiError, key: &str, value: String) -> wire::StandardE
 
 /// A batch answer: `success` when nothing failed, 207 with the errors otherwise, and the
 /// first error alone when every input failed.
-fn batch_answer<T: serde::Serialize>(
+pub(crate) fn batch_answer<T: serde::Serialize>(
     success: StatusCode,
     started_at: Timestamp,
     results: Vec<T>,
@@ -643,6 +808,26 @@ fn batch_answer<T: serde::Serialize>(
     Ok((status, Json(body)).into_response())
 }
 
+/// The answers of a committed write batch, and one error per failed input naming it by
+/// its from-id.
+pub(crate) fn split_outcomes<T>(
+    outcomes: Vec<Result<T, ApiError>>,
+    from_ids: &[String],
+) -> (Vec<T>, Vec<(ApiError, wire::StandardError)>) {
+    let mut results = Vec::new();
+    let mut failures = Vec::new();
+    for (outcome, from_id) in outcomes.into_iter().zip(from_ids) {
+        match outcome {
+            Ok(answer) => results.push(answer),
+            Err(error) => {
+                let detail = standard_error(&error, "fromObjectId", from_id.clone());
+                failures.push((error, detail));
+            }
+        }
+    }
+    (results, failures)
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PairInput {
@@ -652,26 +837,8 @@ struct PairInput {
     types: Vec<wire::AssociationSpec>,
 }
 
-/// Both records of a batch input, active, or the input's error.
-async fn input_pair(
-    state: &AppState,
-    target: &ObjectTypeTarget,
-    to: &TypeRef,
-    input: &PairInput,
-) -> Result<(RecordId, RecordId), ApiError> {
-    let from_text = id_text(&input.from.id);
-    let to_text = id_text(&input.to.id);
-    let from = active_record(state, target, target.object_type(), &from_text)
-        .await?
-        .ok_or_else(|| super::object_not_found(&from_text))?;
-    let to_record = active_record(state, target, to, &to_text)
-        .await?
-        .ok_or_else(|| invalid_object_ids(vec![to_text]))?;
-    Ok((from.id, to_record.id))
-}
-
-/// `POST /crm/v4/associations/{t}/{toT}/batch/create`: link each pair with its types;
-/// 201, or 207 when some inputs failed.
+/// `POST /crm/v4/associations/{t}/{toT}/batch/create`: link each pair with its types, in
+/// one transaction; 201, or 207 when some inputs failed.
 pub(crate) async fn batch_create(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -681,33 +848,40 @@ pub(crate) async fn batch_create(
     target.authorize(&state, Action::Update)?;
     let to = to_type(&state, &target, Action::Update).await?;
     let inputs: Vec<PairInput> = batch_inputs(body)?;
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
+    let mut records = Records::default();
+    let mut planned = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        let outcome = async {
-            let (from_id, to_id) = input_pair(&state, &target, &to, input).await?;
-            let pair = Pair {
-                from_type: target.object_type(),
-                from: from_id,
-                to_type: &to,
-                to: to_id,
-            };
-            put_types(&state, &target, &to, &pair, &input.types).await
-        }
-        .await;
-        match outcome {
-            Ok(labels) => results.push(labels),
-            Err(error) => {
-                let detail = standard_error(&error, "fromObjectId", id_text(&input.from.id));
-                failures.push((error, detail));
+        let to_id = id_text(&input.to.id);
+        let plan = match records
+            .pair(&state, &target, &to, &id_text(&input.from.id), &to_id)
+            .await
+        {
+            Ok((from, to_record)) => {
+                let pair = Pair {
+                    from_type: target.object_type(),
+                    from: from.id,
+                    to_type: &to,
+                    to: to_record.id,
+                };
+                let mut writes = LinkWrites::default();
+                plan_types(&target, &pair, &input.types, &mut writes).map(|answer| Planned {
+                    writes,
+                    to_id,
+                    answer,
+                })
             }
-        }
+            Err(error) => Err(error),
+        };
+        planned.push(plan);
     }
+    let outcomes = commit(&state, &target, planned).await?;
+    let from_ids: Vec<String> = inputs.iter().map(|input| id_text(&input.from.id)).collect();
+    let (results, failures) = split_outcomes(outcomes, &from_ids);
     batch_answer(StatusCode::CREATED, started_at, results, failures)
 }
 
 /// `POST /crm/v4/associations/{t}/{toT}/batch/associate/default`: link each pair with
-/// the default type; 200, or 207 when some inputs failed.
+/// the default type, in one transaction; 200, or 207 when some inputs failed.
 pub(crate) async fn batch_default(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -719,29 +893,36 @@ pub(crate) async fn batch_default(
     let association =
         associations::default_between(target.object_type().schema(), target.object_type(), &to)?;
     let inputs: Vec<PairInput> = batch_inputs(body)?;
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
+    let mut records = Records::default();
+    let mut planned = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        let outcome = async {
-            let (from_id, to_id) = input_pair(&state, &target, &to, input).await?;
-            let pair = Pair {
-                from_type: target.object_type(),
-                from: from_id,
-                to_type: &to,
-                to: to_id,
-            };
-            write_link(&state, &target, &association, &pair, false).await?;
-            Ok::<_, ApiError>(default_results(&association, from_id, to_id))
-        }
-        .await;
-        match outcome {
-            Ok(both) => results.extend(both),
-            Err(error) => {
-                let detail = standard_error(&error, "fromObjectId", id_text(&input.from.id));
-                failures.push((error, detail));
+        let to_id = id_text(&input.to.id);
+        let plan = match records
+            .pair(&state, &target, &to, &id_text(&input.from.id), &to_id)
+            .await
+        {
+            Ok((from, to_record)) => {
+                let pair = Pair {
+                    from_type: target.object_type(),
+                    from: from.id,
+                    to_type: &to,
+                    to: to_record.id,
+                };
+                let mut writes = LinkWrites::default();
+                writes.link(&association, &pair, false).map(|()| Planned {
+                    writes,
+                    to_id,
+                    answer: default_results(&association, from.id, to_record.id),
+                })
             }
-        }
+            Err(error) => Err(error),
+        };
+        planned.push(plan);
     }
+    let outcomes = commit(&state, &target, planned).await?;
+    let from_ids: Vec<String> = inputs.iter().map(|input| id_text(&input.from.id)).collect();
+    let (results, failures) = split_outcomes(outcomes, &from_ids);
+    let results: Vec<wire::DefaultAssociation> = results.into_iter().flatten().collect();
     batch_answer(StatusCode::OK, started_at, results, failures)
 }
 
@@ -770,55 +951,88 @@ pub(crate) async fn batch_read(
         )));
     }
     let schema = target.object_type().schema();
-    let mut results = Vec::new();
+    let ids: Vec<String> = inputs.iter().map(|input| id_text(&input.id)).collect();
+    let (found, missing) = read_records(&state, &target, &ids).await?;
+    let results = found
+        .iter()
+        .map(|(id, record)| wire::AssociationsOf {
+            from: wire::IdOut { id: id.clone() },
+            to: associated(schema, target.object_type(), &to, record),
+        })
+        .collect();
+    read_answer(started_at, results, missing_error(&target, &to, missing))
+}
+
+/// The active records of the given id texts, in input order, and the ids that name none.
+pub(crate) async fn read_records(
+    state: &AppState,
+    target: &ObjectTypeTarget,
+    ids: &[String],
+) -> Result<(Vec<(String, Record)>, Vec<String>), ApiError> {
+    let mut records = Records::default();
+    let mut found = Vec::new();
     let mut missing = Vec::new();
-    for input in &inputs {
-        let id = id_text(&input.id);
-        match active_record(&state, &target, target.object_type(), &id).await? {
-            Some(record) => results.push(wire::AssociationsOf {
-                from: wire::IdOut { id },
-                to: associated(schema, target.object_type(), &to, &record),
-            }),
-            None => missing.push(id),
+    for id in ids {
+        match records.get(state, target, target.object_type(), id).await? {
+            Some(record) => found.push((id.clone(), record)),
+            None => missing.push(id.clone()),
         }
     }
-    let mut failures = Vec::new();
-    if !missing.is_empty() {
-        let error = ApiError::new(
-            ErrorCode::NotFound,
-            format!(
-                "No {} is associated with {} {}",
-                object_types::hubspot_name(&to),
-                object_types::hubspot_name(target.object_type()),
-                missing.join(", ")
-            ),
-        )
-        .context("fromObjectId", missing.clone());
-        let detail = standard_error(&error, "fromObjectId", missing[0].clone());
-        let detail = wire::StandardError {
-            context: BTreeMap::from([("fromObjectId".to_owned(), missing)]),
-            ..detail
-        };
-        failures.push((error, detail));
+    Ok((found, missing))
+}
+
+/// The one error of a batch read listing every from-id that names no record.
+pub(crate) fn missing_error(
+    target: &ObjectTypeTarget,
+    to: &ObjectType,
+    missing: Vec<String>,
+) -> Option<wire::StandardError> {
+    if missing.is_empty() {
+        return None;
     }
-    if results.is_empty() {
-        // HubSpot answers 207 with the error even when no input was found.
-        let errors: Vec<wire::StandardError> = failures.into_iter().map(|(_, error)| error).collect();
-        let body = wire::AssociationBatch::<wire::AssociationsOf> {
-            status: "COMPLETE",
-            results,
-            started_at: started_at.to_rfc3339(),
-            completed_at: Timestamp::now().to_rfc3339(),
-            num_errors: Some(errors.len()),
-            errors: Some(errors),
-        };
-        return Ok((StatusCode::MULTI_STATUS, Json(body)).into_response());
-    }
-    batch_answer(StatusCode::OK, started_at, results, failures)
+    Some(wire::StandardError {
+        status: "error",
+        category: "OBJECT_NOT_FOUND",
+        message: format!(
+            "No {} is associated with {} {}",
+            object_types::hubspot_name(to),
+            object_types::hubspot_name(target.object_type()),
+            missing.join(", ")
+        ),
+        context: BTreeMap::from([("fromObjectId".to_owned(), missing)]),
+        errors: Vec::new(),
+        links: BTreeMap::new(),
+    })
+}
+
+/// A batch read's answer: 200, or 207 with the missing ids' error, also when no input
+/// named a record, as HubSpot answers.
+pub(crate) fn read_answer<T: serde::Serialize>(
+    started_at: Timestamp,
+    results: Vec<T>,
+    error: Option<wire::StandardError>,
+) -> Result<Response, ApiError> {
+    let errors: Vec<wire::StandardError> = error.into_iter().collect();
+    let has_errors = !errors.is_empty();
+    let body = wire::AssociationBatch {
+        status: "COMPLETE",
+        results,
+        started_at: started_at.to_rfc3339(),
+        completed_at: Timestamp::now().to_rfc3339(),
+        num_errors: has_errors.then_some(errors.len()),
+        errors: has_errors.then_some(errors),
+    };
+    let status = if has_errors {
+        StatusCode::MULTI_STATUS
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(body)).into_response())
 }
 
 /// `POST /crm/v4/associations/{t}/{toT}/batch/archive`: remove every association between
-/// each from-record and each of its `to` records; 204. Ids that name nothing are ignored.
+/// each from-record and each of its `to` records, all in one transaction; 204. Ids that
+/// name nothing are ignored.
 pub(crate) async fn batch_archive(
     State(state): State<Arc<AppState>>,
     target: ObjectTypeTarget,
@@ -833,8 +1047,13 @@ pub(crate) async fn batch_archive(
     target.authorize(&state, Action::Update)?;
     let to = to_type(&state, &target, Action::Update).await?;
     let inputs: Vec<ArchiveInput> = batch_inputs(body)?;
+    let mut records = Records::default();
+    let mut writes = LinkWrites::default();
     for input in &inputs {
-        let Some(from_id) = id_of(&input.from.id) else {
+        let Some(from) = records
+            .get(&state, &target, target.object_type(), &id_text(&input.from.id))
+            .await?
+        else {
             continue;
         };
         for to_ref in &input.to {
@@ -843,13 +1062,78 @@ pub(crate) async fn batch_archive(
             };
             let pair = Pair {
                 from_type: target.object_type(),
-                from: from_id,
+                from: from.id,
                 to_type: &to,
                 to: to_id,
             };
-            remove_all(&state, &target, &pair).await?;
+            writes.unlink_all(&from, &pair)?;
         }
     }
+    commit_one(&state, &target, writes, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /crm/v4/associations/{t}/{toT}/batch/labels/archive`: remove the listed
+/// association types between each pair, all in one transaction; 204. A type that shares
+/// its link with the pair's other types (a deal's `Primary` company is its one company)
+/// cannot be removed alone: removing the unlabelled type removes the link, and every type
+/// it carries. Ids that name nothing are ignored.
+pub(crate) async fn batch_labels_archive(
+    State(state): State<Arc<AppState>>,
+    target: ObjectTypeTarget,
+    JsonBody(body): JsonBody,
+) -> Result<StatusCode, ApiError> {
+    target.authorize(&state, Action::Update)?;
+    let to = to_type(&state, &target, Action::Update).await?;
+    let inputs: Vec<PairInput> = batch_inputs(body)?;
+    let schema = target.object_type().schema();
+    let mut records = Records::default();
+    let mut writes = LinkWrites::default();
+    for (index, input) in inputs.iter().enumerate() {
+        if input.types.is_empty() {
+            return Err(ApiError::validation(format!(
+                "inputs[{index}].types must name at least one association type"
+            )));
+        }
+        let mut removals = Vec::with_capacity(input.types.len());
+        for spec in &input.types {
+            let (category, type_id) = spec_type(spec)?;
+            let (association, position) =
+                associations::find(schema, target.object_type(), &to, category, type_id)?;
+            if position > 0 {
+                let default = association.default_type();
+                return Err(ApiError::validation(format!(
+                    "association type {} {type_id} ({}) shares its link with type {} {}: remove that type to remove the association",
+                    category.as_str(),
+                    association.types[position].label.as_deref().unwrap_or_default(),
+                    default.category.as_str(),
+                    default.type_id
+                ))
+                .context("associationTypeId", [type_id.to_string()]));
+            }
+            removals.push(association);
+        }
+        let (Some(from), Some(to_id)) = (
+            records
+                .get(&state, &target, target.object_type(), &id_text(&input.from.id))
+                .await?,
+            id_of(&input.to.id),
+        ) else {
+            continue;
+        };
+        let pair = Pair {
+            from_type: target.object_type(),
+            from: from.id,
+            to_type: &to,
+            to: to_id,
+        };
+        for association in &removals {
+            if from.related(association.side.key()).contains(&to_id) {
+                writes.link(association, &pair, true)?;
+            }
+        }
+    }
+    commit_one(&state, &target, writes, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -224,7 +224,12 @@ pub(crate) async fn read(
             continue;
         }
         let id_property = item.id_property.as_deref().or(input.id_property.as_deref());
-        match find_record(&state, &target, &id, id_property, query.archived).await? {
+        let mut found = find_record(&state, &target, &id, id_property, query.archived).await?;
+        if found.is_none() && id_property.is_none() && !query.archived {
+            // The id of a record merged away reads as the record it was merged into.
+            found = super::merge::survivor(&state, &target, &id).await?;
+        }
+        match found {
             Some(record) => {
                 let mut object = convert::object(&target.catalog, &record, &selection);
                 if has_history {

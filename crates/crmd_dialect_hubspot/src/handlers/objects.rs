@@ -33,9 +33,17 @@ pub(crate) async fn get(
     target.authorize(&state, Action::Read)?;
     let query = ObjectQuery::parse(query.as_deref())?;
     let id = target.param("object_id").to_owned();
-    let record = find_record(&state, &target, &id, query.id_property.as_deref(), query.archived)
-        .await?
-        .ok_or_else(|| object_not_found(&id))?;
+    let record = match find_record(&state, &target, &id, query.id_property.as_deref(), query.archived).await?
+    {
+        Some(record) => record,
+        // The id of a record merged away reads as the record it was merged into.
+        None if query.id_property.is_none() && !query.archived => {
+            super::merge::survivor(&state, &target, &id)
+                .await?
+                .ok_or_else(|| object_not_found(&id))?
+        }
+        None => return Err(object_not_found(&id)),
+    };
     let mut object = convert::object(&target.catalog, &record, &Selection::from_names(query.properties));
     object.associations = associations::embed(
         &target,

@@ -1,7 +1,8 @@
-//! Associations: on creates and reads, the v4 record, batch and labels endpoints, and
-//! links made through HubSpot read through Lightfield and the reverse.
+//! Associations: on creates and reads, the v4 record, batch and labels endpoints, the v3
+//! batch and per-object endpoints, batches in one transaction, and links made through
+//! HubSpot read through Lightfield and the reverse.
 
-use crate::support::{Hs, SCHEMA, error_line};
+use crate::support::{Hs, SCHEMA, error_line, golden, show};
 use crmd_service::{DEFAULT_WORKSPACE, schema_file};
 use crmd_testkit::TestApp;
 use http::Method;
@@ -369,4 +370,360 @@ async fn links_made_through_hubspot_read_through_lightfield_and_the_reverse() {
         .map(|item| item["toObjectId"].to_string())
         .collect();
     assert_eq!(ids, [company, other]);
+}
+
+fn v3_input(from: &str, to: &str, kind: &str) -> Value {
+    json!({"from": {"id": from}, "to": {"id": to}, "type": kind})
+}
+
+#[tokio::test]
+async fn v3_batch_endpoints_read_and_write_the_links_of_v4() {
+    let hs = Hs::new().await;
+    let ada = hs.create("contacts", json!({"email": "ada@x.io"})).await;
+    let bob = hs.create("contacts", json!({"email": "bob@x.io"})).await;
+    let cy = hs.create("contacts", json!({"email": "cy@x.io"})).await;
+    let company = hs.create("companies", json!({"name": "Globex"})).await;
+
+    let types = hs.get("/crm/v3/associations/contacts/companies/types").await;
+    assert_eq!(
+        types.body,
+        json!({"results": [{"id": "279", "name": "contact_to_company_unlabeled"}]})
+    );
+    let deal_types = hs.get("/crm/v3/associations/deal/company/types").await;
+    assert_eq!(
+        deal_types.body,
+        json!({"results": [{"id": "341", "name": "deal_to_company_unlabeled"},
+                           {"id": "5", "name": "deal_to_company"}]})
+    );
+
+    let created = hs
+        .post(
+            "/crm/v3/associations/contacts/companies/batch/create",
+            json!({"inputs": [
+                v3_input(&ada, &company, "contact_to_company"),
+                v3_input(&bob, &company, "279"),
+                v3_input(&cy, &company, "company_to_contact"),
+                v3_input(&cy, "999", "contact_to_company_unlabeled"),
+                v3_input(&cy, &company, "contact_to_spaceship")]}),
+        )
+        .await;
+    golden!("v3_batch_create_207", show(&created));
+    assert_eq!(created.status, 207, "{}", created.text);
+    assert_eq!(
+        created.body["results"],
+        json!([
+            {"from": {"id": ada}, "to": {"id": company}, "type": "contact_to_company_unlabeled"},
+            {"from": {"id": bob}, "to": {"id": company}, "type": "contact_to_company_unlabeled"}])
+    );
+    assert_eq!(created.body["numErrors"], 3);
+
+    let read = hs
+        .post(
+            "/crm/v3/associations/companies/contacts/batch/read",
+            json!({"inputs": [{"id": company}, {"id": "998"}]}),
+        )
+        .await;
+    golden!("v3_batch_read_207", show(&read));
+    assert_eq!(read.status, 207, "{}", read.text);
+    assert_eq!(
+        read.body["results"],
+        json!([{"from": {"id": company}, "to": [
+            {"id": ada, "type": "company_to_contact_unlabeled"},
+            {"id": bob, "type": "company_to_contact_unlabeled"}]}])
+    );
+    let v4 = hs
+        .get(&format!(
+            "/crm/v4/objects/companies/{company}/associations/contacts"
+        ))
+        .await;
+    assert_eq!(
+        v4.body["results"].as_array().unwrap().len(),
+        2,
+        "v4 reads what v3 wrote"
+    );
+
+    let archived = hs
+        .post(
+            "/crm/v3/associations/contacts/companies/batch/archive",
+            json!({"inputs": [v3_input(&ada, &company, "contact_to_company"),
+                              v3_input("997", &company, "contact_to_company")]}),
+        )
+        .await;
+    assert_eq!(archived.status, 204, "{}", archived.text);
+    let left = hs
+        .post(
+            "/crm/v3/associations/companies/contacts/batch/read",
+            json!({"inputs": [{"id": company}]}),
+        )
+        .await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    assert_eq!(
+        left.body["results"][0]["to"],
+        json!([{"id": bob, "type": "company_to_contact_unlabeled"}])
+    );
+    let wrong_type = hs
+        .post(
+            "/crm/v3/associations/contacts/companies/batch/archive",
+            json!({"inputs": [v3_input(&bob, &company, "deal_to_company")]}),
+        )
+        .await;
+    assert_eq!(
+        error_line(&wrong_type),
+        "400 VALIDATION_ERROR: association type \"deal_to_company\" is not defined from contacts to companies"
+    );
+}
+
+#[tokio::test]
+async fn v3_per_object_endpoints_list_put_and_delete() {
+    let hs = Hs::new().await;
+    let contact = hs.create("contacts", json!({"email": "ada@x.io"})).await;
+    let first = hs.create("companies", json!({"name": "Globex"})).await;
+    let second = hs.create("companies", json!({"name": "Initech"})).await;
+
+    for company in [&second, &first] {
+        let put = hs
+            .put(
+                &format!(
+                    "/crm/v3/objects/contacts/{contact}/associations/companies/{company}/contact_to_company"
+                ),
+                None,
+            )
+            .await;
+        assert_eq!(put.status, 200, "{}", put.text);
+        assert_eq!(put.body["id"], contact.as_str());
+        assert_eq!(put.body["properties"]["email"], "ada@x.io");
+    }
+    let put = hs
+        .put(
+            &format!("/crm/v3/objects/contacts/{contact}/associations/companies/{first}/279"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        put.body["associations"],
+        json!({"companies": {"results": [
+            {"id": second, "type": "contact_to_company_unlabeled"},
+            {"id": first, "type": "contact_to_company_unlabeled"}]}}),
+        "linking again changes nothing"
+    );
+
+    let page = hs
+        .get(&format!(
+            "/crm/v3/objects/contacts/{contact}/associations/companies?limit=1"
+        ))
+        .await;
+    assert_eq!(
+        page.body,
+        json!({"results": [{"id": first, "type": "contact_to_company_unlabeled"}],
+               "paging": {"next": {"after": second}}}),
+        "in associated id order"
+    );
+    let next = hs
+        .get(&format!(
+            "/crm/v3/objects/contacts/{contact}/associations/companies?limit=1&after={second}"
+        ))
+        .await;
+    assert_eq!(
+        next.body,
+        json!({"results": [{"id": second, "type": "contact_to_company_unlabeled"}]})
+    );
+
+    let removed = hs
+        .delete(&format!(
+            "/crm/v3/objects/contacts/{contact}/associations/companies/{first}/contact_to_company_unlabeled"
+        ))
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.text);
+    let left = hs
+        .get(&format!(
+            "/crm/v3/objects/contacts/{contact}/associations/companies"
+        ))
+        .await;
+    assert_eq!(
+        left.body,
+        json!({"results": [{"id": second, "type": "contact_to_company_unlabeled"}]})
+    );
+    let missing_to = hs
+        .put(
+            &format!("/crm/v3/objects/contacts/{contact}/associations/companies/999/contact_to_company"),
+            None,
+        )
+        .await;
+    assert_eq!(missing_to.body["errors"][0]["code"], "INVALID_OBJECT_IDS");
+    let missing_from = hs
+        .get("/crm/v3/objects/contacts/999/associations/companies")
+        .await;
+    assert_eq!(missing_from.status, 404);
+}
+
+#[tokio::test]
+async fn a_v4_batch_commits_every_input_in_one_transaction() {
+    let hs = Hs::new().await;
+    let company = hs.create("companies", json!({"name": "Globex"})).await;
+    let mut contacts = Vec::new();
+    for index in 0..20 {
+        contacts.push(
+            hs.create("contacts", json!({"email": format!("c{index}@x.io")}))
+                .await,
+        );
+    }
+    let inputs: Vec<Value> = contacts
+        .iter()
+        .map(|contact| {
+            json!({"from": {"id": contact}, "to": {"id": company},
+                   "types": [spec("HUBSPOT_DEFINED", 279)]})
+        })
+        .collect();
+    let created = hs
+        .post(
+            "/crm/v4/associations/contacts/companies/batch/create",
+            json!({ "inputs": inputs }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let read = hs
+        .post(
+            "/crm/v3/objects/contacts/batch/read",
+            json!({"inputs": contacts.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
+                   "properties": []}),
+        )
+        .await;
+    let moments: std::collections::BTreeSet<String> = read.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|object| object["updatedAt"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        moments.len(),
+        1,
+        "every write of the batch has its transaction's one time: {moments:?}"
+    );
+}
+
+/// [`SCHEMA`] plus two relationships of vehicles to contacts: a required owner and a driver.
+async fn app_with_owners() -> Hs {
+    let app = TestApp::new().await.expect("a test app");
+    let workspace = app.crm.workspace(DEFAULT_WORKSPACE).await.expect("the workspace");
+    let text = format!(
+        "{SCHEMA}\n[[relationship]]\nsource = \"vehicles\"\nkey = \"owner\"\nlabel = \"Owner\"\ncardinality = \"HAS_ONE\"\nrequired = true\ntarget = \"contact\"\ninverse_key = \"owned\"\ninverse_label = \"Owned vehicles\"\n\n[[relationship]]\nsource = \"vehicles\"\nkey = \"driver\"\nlabel = \"Driver\"\ncardinality = \"HAS_ONE\"\ntarget = \"contact\"\ninverse_key = \"driven\"\ninverse_label = \"Vehicles driven\"\n"
+    );
+    let file = schema_file::parse(&text).expect("a valid schema file");
+    let plan = app.crm.plan_schema(workspace.id, &file).await.expect("a plan");
+    app.crm
+        .apply_schema(plan, false)
+        .await
+        .expect("the schema applies");
+    Hs { app }
+}
+
+#[tokio::test]
+async fn removals_commit_together_or_not_at_all() {
+    let hs = app_with_owners().await;
+    let owner = hs.create("contacts", json!({"email": "owner@x.io"})).await;
+    let driver = hs.create("contacts", json!({"email": "driver@x.io"})).await;
+    let types = hs.get("/crm/v4/associations/vehicles/contacts/labels").await;
+    let type_of = |label: &str| {
+        types.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|kind| kind["label"] == label)
+            .map(|kind| kind["typeId"].as_u64().unwrap())
+            .unwrap()
+    };
+    let (owner_type, driver_type) = (type_of("Owner"), type_of("Driver"));
+    let vehicle = hs
+        .post(
+            "/crm/v3/objects/vehicles",
+            json!({"properties": {"name": "Car"},
+                   "associations": [
+                       {"to": {"id": owner}, "types": [spec("USER_DEFINED", owner_type)]},
+                       {"to": {"id": driver}, "types": [spec("USER_DEFINED", driver_type)]}]}),
+        )
+        .await;
+    assert_eq!(vehicle.status, 201, "{}", vehicle.text);
+    let vehicle = vehicle.body["id"].as_str().unwrap().to_owned();
+    let linked = || async {
+        let page = hs
+            .get(&format!(
+                "/crm/v4/objects/vehicles/{vehicle}/associations/contacts"
+            ))
+            .await;
+        page.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["toObjectId"].to_string())
+            .collect::<Vec<_>>()
+    };
+
+    // The driver's link could go, the owner's cannot: nothing goes.
+    let archived = hs
+        .post(
+            "/crm/v4/associations/vehicles/contacts/batch/archive",
+            json!({"inputs": [{"from": {"id": vehicle}, "to": [{"id": driver}, {"id": owner}]}]}),
+        )
+        .await;
+    assert_eq!(archived.status, 400, "{}", archived.text);
+    assert_eq!(linked().await, [owner.clone(), driver.clone()]);
+
+    let labels = hs
+        .post(
+            "/crm/v4/associations/vehicles/contacts/batch/labels/archive",
+            json!({"inputs": [{"from": {"id": vehicle}, "to": {"id": driver},
+                               "types": [spec("USER_DEFINED", driver_type)]}]}),
+        )
+        .await;
+    assert_eq!(labels.status, 204, "{}", labels.text);
+    assert_eq!(linked().await, [owner], "only the listed type went");
+}
+
+#[tokio::test]
+async fn batch_labels_archive_removes_the_listed_types() {
+    let hs = Hs::new().await;
+    let contact = hs.create("contacts", json!({"email": "ada@x.io"})).await;
+    let company = hs.create("companies", json!({"name": "Globex"})).await;
+    let linked = hs
+        .put(
+            &format!("/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}"),
+            None,
+        )
+        .await;
+    assert_eq!(linked.status, 200, "{}", linked.text);
+    let deal = hs
+        .post(
+            "/crm/v3/objects/deals",
+            json!({"properties": {"dealname": "Big", "dealstage": "opt_stage_discovery"},
+                   "associations": [{"to": {"id": company}, "types": [spec("HUBSPOT_DEFINED", 5)]}]}),
+        )
+        .await;
+    let deal = deal.body["id"].as_str().unwrap().to_owned();
+
+    let primary_alone = hs
+        .post(
+            "/crm/v4/associations/deals/companies/batch/labels/archive",
+            json!({"inputs": [{"from": {"id": deal}, "to": {"id": company},
+                               "types": [spec("HUBSPOT_DEFINED", 5)]}]}),
+        )
+        .await;
+    assert_eq!(
+        error_line(&primary_alone),
+        "400 VALIDATION_ERROR: association type HUBSPOT_DEFINED 5 (Primary) shares its link with type HUBSPOT_DEFINED 341: remove that type to remove the association"
+    );
+    let removed = hs
+        .post(
+            "/crm/v4/associations/contacts/companies/batch/labels/archive",
+            json!({"inputs": [
+                {"from": {"id": contact}, "to": {"id": company}, "types": [spec("HUBSPOT_DEFINED", 279)]},
+                {"from": {"id": "999"}, "to": {"id": company}, "types": [spec("HUBSPOT_DEFINED", 279)]}]}),
+        )
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.text);
+    let left = hs
+        .get(&format!(
+            "/crm/v4/objects/contacts/{contact}/associations/companies"
+        ))
+        .await;
+    assert_eq!(left.body["results"], json!([]));
 }

@@ -105,7 +105,7 @@ async fn requests_crmd_cannot_serve_say_so() {
             "501 NOT_IMPLEMENTED: The object type quotes is not supported by this crmd version: crmd's standard model has no quotes.",
             "501 NOT_IMPLEMENTED: The object type invoices is not supported by this crmd version: crmd's standard model has no invoices.",
             "404 OBJECT_NOT_FOUND: Unable to infer object type from: spaceships",
-            "501 NOT_IMPLEMENTED: POST /crm/v3/objects/contacts/merge is not supported by this crmd version",
+            "400 VALIDATION_ERROR: Some required fields were not set: [primaryObjectId]; primaryObjectId must be a record id",
             "501 NOT_IMPLEMENTED: GET /crm/v3/properties/contacts is not supported by this crmd version",
             "404 OBJECT_NOT_FOUND: resource not found",
             "405 VALIDATION_ERROR: PUT is not allowed on /crm/v3/objects/contacts/1; this endpoint takes GET, PATCH, DELETE",

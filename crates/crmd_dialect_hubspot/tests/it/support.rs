@@ -99,6 +99,34 @@ impl Hs {
             .await
     }
 
+    pub(crate) async fn put(&self, path: &str, body: Option<Value>) -> TestResponse {
+        self.app.send(Method::PUT, path, body, &[]).await
+    }
+
+    /// Sends a request with another key than the default one.
+    pub(crate) async fn send_as(
+        &self,
+        key: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {key}"));
+        let body = match body {
+            Some(json) => {
+                request = request.header("content-type", "application/json");
+                axum::body::Body::from(json.to_string())
+            }
+            None => axum::body::Body::empty(),
+        };
+        self.app
+            .call(request.body(body).expect("a valid test request"))
+            .await
+    }
+
     /// Creates a record and returns its id, failing the test when the create fails.
     pub(crate) async fn create(&self, object_type: &str, properties: Value) -> String {
         let response = self

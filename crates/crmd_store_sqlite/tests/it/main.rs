@@ -1,6 +1,6 @@
 //! Integration tests of the SQLite store: the shared conformance suite, plus what only this
 //! backend promises (durability plumbing, group commit, index use, schema migrations,
-//! shutdown).
+//! purges, shutdown).
 
 // Helpers outside `#[test]` functions panic on unexpected errors too.
 #![allow(clippy::unwrap_used)]
@@ -9,6 +9,7 @@ mod conformance;
 mod durability;
 mod group_commit;
 mod migration;
+mod purge;
 mod query_plan;
 mod search;
 mod shutdown;
